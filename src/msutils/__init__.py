@@ -32,8 +32,17 @@ _LAZY: dict[str, str] = {
     "silverman_bandwidth": "bandwidth",
     "mean_shift_vector": "meanshift",
     "MeanShift": "meanshift",
+    "grid_modes": "density",
+    "knn_distances": "bandwidth",
     "load_rgb": "images",
     "thermogram": "datasets",
+    "Thermogram": "datasets",
+    "ironbow_cmap": "datasets",
+    "to_pixels": "images",
+    "posterize": "images",
+    "segment": "segmentation",
+    "segment_colors": "segmentation",
+    "mean_shift_filter": "segmentation",
 }
 _SUBMODULES = {
     "kernels", "density", "bandwidth", "meanshift", "images",

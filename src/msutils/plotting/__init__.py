@@ -1,11 +1,56 @@
 """Plotting helpers used by the book's chapters.
 
-Every helper returns matplotlib objects (or an HTML animation player) and sets
-titles, axis labels and colour bars, so that a chapter cell stays short.
+Every helper draws on matplotlib axes it is given (or returns an HTML animation
+player) and sets titles, axis labels and colour bars, so that a chapter cell
+stays short.
+
+- densities and bandwidths: :func:`plot_kernel_shapes`, :func:`plot_kernel_sum_1d`,
+  :func:`plot_kde_surface`, :func:`plot_kde_contour`, :func:`plot_modes_vs_bandwidth`,
+  :func:`bandwidth_sweep_animation`;
+- mean shift: :func:`plot_paths`, :func:`climb_animation`, :func:`plot_shift_norms`,
+  :func:`scatter_clusters`;
+- images: :func:`show_image`, :func:`show_side_by_side`, :func:`show_labels`,
+  :func:`label_colors`, :func:`plot_rgb_cloud`, :func:`plot_region_ranges`;
+- animations in static HTML: :func:`animation_html`.
 """
 
 from __future__ import annotations
 
 from msutils.plotting._animation import animation_html
+from msutils.plotting._density import (
+    bandwidth_sweep_animation,
+    plot_kde_contour,
+    plot_kde_surface,
+    plot_kernel_shapes,
+    plot_kernel_sum_1d,
+    plot_modes_vs_bandwidth,
+)
+from msutils.plotting._images import (
+    label_colors,
+    plot_region_ranges,
+    plot_rgb_cloud,
+    show_image,
+    show_labels,
+    show_side_by_side,
+)
+from msutils.plotting._meanshift import climb_animation, plot_paths, plot_shift_norms, scatter_clusters
 
-__all__ = ["animation_html"]
+__all__ = [
+    "animation_html",
+    "bandwidth_sweep_animation",
+    "climb_animation",
+    "label_colors",
+    "plot_kde_contour",
+    "plot_kde_surface",
+    "plot_kernel_shapes",
+    "plot_kernel_sum_1d",
+    "plot_modes_vs_bandwidth",
+    "plot_paths",
+    "plot_region_ranges",
+    "plot_rgb_cloud",
+    "plot_shift_norms",
+    "scatter_clusters",
+    "show_image",
+    "show_labels",
+    "show_side_by_side",
+]

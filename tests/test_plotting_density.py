@@ -27,21 +27,6 @@ from msutils.plotting._density import (  # noqa: E402
 
 
 @pytest.fixture
-def ax():
-    fig, ax = plt.subplots()
-    yield ax
-    plt.close(fig)
-
-
-@pytest.fixture
-def ax3d():
-    fig = plt.figure()
-    ax = fig.add_subplot(projection="3d")
-    yield ax
-    plt.close(fig)
-
-
-@pytest.fixture
 def blobs():
     rng = np.random.default_rng(0)
     return np.vstack([rng.normal([0, 0], 0.5, size=(30, 2)), rng.normal([3, 2], 0.5, size=(30, 2))])

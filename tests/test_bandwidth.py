@@ -231,3 +231,15 @@ def test_rules_reject_bad_input(rule):
         rule([1.0, np.nan, 2.0])
     with pytest.raises(TypeError, match="X must contain real numbers"):
         rule(["a", "b"])
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_estimate_bandwidth_is_bit_identical_to_sklearn(seed):
+    """Summed like scikit-learn (batches of 500), so MeanShift(bandwidth=None) matches it exactly."""
+    from sklearn.cluster import estimate_bandwidth as sk_estimate_bandwidth
+    from sklearn.datasets import make_blobs
+
+    n = int(np.random.default_rng(seed).integers(20, 1500))
+    X, _ = make_blobs(n_samples=n, n_features=3, random_state=seed)
+    for quantile in (0.1, 0.3):
+        assert estimate_bandwidth(X, quantile=quantile) == sk_estimate_bandwidth(X, quantile=quantile)

@@ -79,9 +79,10 @@ def check_data(
     if arr.dtype == object:
         try:
             arr = arr.astype(np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError) as exc:
             raise TypeError(
-                f"{name} must contain numbers only, got a {type(X).__name__} with non-numeric entries."
+                f"{name} must contain numbers only, got a {type(X).__name__} with non-numeric "
+                f"entries ({exc})."
             ) from None
     if arr.dtype.kind in "USV" or arr.dtype.kind == "c" or arr.dtype.kind not in "biuf":
         kind = {"U": "strings", "S": "bytes", "c": "complex numbers"}.get(arr.dtype.kind, str(arr.dtype))
@@ -92,10 +93,10 @@ def check_data(
         raise ValueError(
             f"{name} must be a 2-D array of shape (n_samples, n_features), got an array with "
             f"{arr.ndim} dimension(s) and shape {arr.shape}."
-            + (" Reshape 1-D data with X.reshape(-1, 1)." if arr.ndim == 1 else "")
+            + (" Reshape your data with X.reshape(-1, 1) if it holds a single feature." if arr.ndim == 1 else "")
         )
     if arr.shape[1] == 0:
-        raise ValueError(f"{name} has 0 features (shape {arr.shape}); expected at least 1 column.")
+        raise ValueError(f"{name} has 0 feature(s) (shape={arr.shape}) while a minimum of 1 is required.")
     if arr.shape[0] < min_samples:
         raise ValueError(
             f"{name} has {arr.shape[0]} sample(s) (shape {arr.shape}); expected at least {min_samples}."

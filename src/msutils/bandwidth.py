@@ -135,7 +135,13 @@ def estimate_bandwidth(
         rng = check_random_state(random_state)
         X = X[rng.permutation(X.shape[0])[:m]]
     k = max(1, int(X.shape[0] * q))
-    return float(knn_distances(X, k).mean())
+    distances = knn_distances(X, k)
+    # Sum as scikit-learn does (per batch of 500 points, then over batches), so that the
+    # result matches it to the last bit and MeanShift(bandwidth=None) gives its clusters.
+    total = 0.0
+    for start in range(0, distances.shape[0], 500):
+        total += distances[start:start + 500].sum()
+    return float(total / distances.shape[0])
 
 
 def _radial_scale(X: np.ndarray) -> float:

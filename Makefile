@@ -9,7 +9,6 @@ LOCK   := requirements/lock.txt
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
 .PHONY: book test setup unit nbval browser lab bench bench-quick execute lock clean
 

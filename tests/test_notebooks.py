@@ -73,12 +73,13 @@ def test_one_title_and_figures_have_alt_text(path):
 
 
 def _text_outputs(nb) -> list[str]:
+    """Each cell's printed text (streams joined: how the kernel chunks them varies), then its
+    text, HTML and Markdown display outputs."""
     texts = []
     for cell in _code_cells(nb):
+        texts.append("".join(out.text for out in cell.outputs if out.output_type == "stream"))
         for out in cell.outputs:
-            if out.output_type == "stream":
-                texts.append(out.text)
-            elif out.output_type in ("execute_result", "display_data"):
+            if out.output_type in ("execute_result", "display_data"):
                 data = out.get("data", {})
                 texts.extend(data[k] for k in ("text/plain", "text/html", "text/markdown") if k in data)
     return texts

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")  # tests never open windows
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt  # the backend is set to Agg by the repository's root conftest.py
+import pytest
 
 
 @pytest.fixture

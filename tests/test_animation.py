@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import gc
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.animation import FuncAnimation
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.animation import FuncAnimation  # noqa: E402
-
-from msutils.plotting import animation_html  # noqa: E402
+from msutils.plotting import animation_html
 
 
 def _anim(n_frames=4, slope=1.0):

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from PIL import Image
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from msutils.images import check_image, load_rgb, mean_colors, posterize, to_pixels  # noqa: E402
-from msutils.plotting import (  # noqa: E402
+from msutils.images import check_image, load_rgb, mean_colors, posterize, to_pixels
+from msutils.plotting import (
     label_colors,
     plot_region_ranges,
     plot_rgb_cloud,
@@ -21,7 +18,7 @@ from msutils.plotting import (  # noqa: E402
     show_labels,
     show_side_by_side,
 )
-from msutils.segmentation import region_stats  # noqa: E402
+from msutils.segmentation import region_stats
 
 RNG = np.random.default_rng(0)
 RGB = RNG.integers(0, 256, size=(6, 9, 3), dtype=np.uint8)

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import re
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.contour import QuadContourSet
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.contour import QuadContourSet  # noqa: E402
-from mpl_toolkits.mplot3d.art3d import Poly3DCollection  # noqa: E402
-
-from msutils.density import kde, kde_grid  # noqa: E402
-from msutils.kernels import get_kernel  # noqa: E402
-from msutils.plotting._density import (  # noqa: E402
+from msutils.density import kde, kde_grid
+from msutils.kernels import get_kernel
+from msutils.plotting._density import (
     bandwidth_sweep_animation,
     plot_kde_contour,
     plot_kde_surface,

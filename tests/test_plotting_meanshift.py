@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import re
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.colors import to_rgba  # noqa: E402
-
-from msutils.plotting._meanshift import (  # noqa: E402
+from msutils.plotting._meanshift import (
     _frame_steps,
     climb_animation,
     plot_paths,

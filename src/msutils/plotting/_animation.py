@@ -65,8 +65,6 @@ def animation_html(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> from matplotlib.animation import FuncAnimation
     >>> fig, ax = plt.subplots(figsize=(2, 2), dpi=40)

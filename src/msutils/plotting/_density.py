@@ -79,8 +79,6 @@ def plot_kernel_shapes(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> lines = plot_kernel_shapes(ax, ["gaussian", "flat"])
@@ -158,8 +156,6 @@ def plot_kernel_sum_1d(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> hills, total = plot_kernel_sum_1d(ax, [0.0, 1.0, 1.5], 0.5)
@@ -223,8 +219,6 @@ def plot_kde_surface(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> from msutils.density import kde_grid
     >>> fig = plt.figure()
@@ -289,8 +283,6 @@ def plot_kde_contour(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> from msutils.density import kde_grid
     >>> fig, ax = plt.subplots()
@@ -355,8 +347,6 @@ def plot_modes_vs_bandwidth(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> line = plot_modes_vs_bandwidth(ax, [0.1, 1, 10], [9, 3, 1], marks={"rule": 2.0})
@@ -440,8 +430,6 @@ def bandwidth_sweep_animation(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import re
     >>> html = bandwidth_sweep_animation([0.0, 1.0, 3.0], [0.2, 0.5, 2.0], figsize=(2, 2), dpi=30)
     >>> len(re.findall(r"frames\\[\\d+\\] = ", html.data))  # one frame per bandwidth

@@ -59,8 +59,6 @@ def show_image(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> im = show_image(ax, np.eye(4), title="field", colorbar_label="value")
@@ -110,8 +108,6 @@ def show_side_by_side(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> fig, axes = show_side_by_side([np.zeros((4, 4, 3)), np.ones((4, 4))], ["black", "field"])
     >>> [ax.get_title() for ax in axes]
     ['black', 'field']
@@ -175,8 +171,6 @@ def show_labels(ax: Axes, labels: Any, *, title: str = "Segments", colorbar: boo
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> im = show_labels(ax, np.array([[0, 1], [2, 2]]))
@@ -234,8 +228,6 @@ def plot_rgb_cloud(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> fig = plt.figure()
     >>> ax = fig.add_subplot(projection="3d")
@@ -295,8 +287,6 @@ def plot_region_ranges(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> from msutils.segmentation import region_stats
     >>> fig, ax = plt.subplots()

@@ -92,8 +92,6 @@ def plot_paths(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> import numpy as np
     >>> fig, ax = plt.subplots()
@@ -180,8 +178,6 @@ def climb_animation(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import numpy as np
     >>> paths = [np.array([[1.0, 1.0], [0.5, 0.5], [0.0, 0.0]])]
     >>> html = climb_animation(np.zeros((1, 2)), paths, figsize=(2, 2), dpi=30)
@@ -277,8 +273,6 @@ def plot_shift_norms(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> import numpy as np
     >>> fig, ax = plt.subplots()
@@ -366,8 +360,6 @@ def scatter_clusters(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> pts, ctr = scatter_clusters(ax, [[0, 0], [1, 1], [5, 5]], labels=[0, 0, 1],

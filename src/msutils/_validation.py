@@ -54,9 +54,9 @@ def check_data(
     Raises
     ------
     TypeError
-        If ``X`` is not numeric (strings, objects, complex numbers).
+        If ``X`` is not numeric (strings, objects).
     ValueError
-        If ``X`` is empty, has the wrong number of dimensions or columns,
+        If ``X`` holds complex numbers, is empty, has the wrong number of dimensions or columns,
         or holds NaN or infinite values.
 
     Examples
@@ -84,8 +84,10 @@ def check_data(
                 f"{name} must contain numbers only, got a {type(X).__name__} with non-numeric "
                 f"entries ({exc})."
             ) from None
-    if arr.dtype.kind in "USV" or arr.dtype.kind == "c" or arr.dtype.kind not in "biuf":
-        kind = {"U": "strings", "S": "bytes", "c": "complex numbers"}.get(arr.dtype.kind, str(arr.dtype))
+    if arr.dtype.kind == "c":  # scikit-learn's convention: a ValueError that says so
+        raise ValueError(f"{name}: Complex data not supported; expected real numbers.")
+    if arr.dtype.kind not in "biuf":
+        kind = {"U": "strings", "S": "bytes"}.get(arr.dtype.kind, str(arr.dtype))
         raise TypeError(f"{name} must contain real numbers, got {kind}.")
     if arr.ndim == 1 and not ensure_2d:
         arr = arr.reshape(-1, 1)

@@ -44,16 +44,6 @@ from msutils.kernels import get_kernel
 __all__ = ["mean_shift_vector", "MeanShift"]
 
 
-def _reject_complex(X: Any, name: str) -> None:
-    """scikit-learn's convention: complex input is a ValueError that says so."""
-    try:
-        kind = np.asarray(X).dtype.kind
-    except Exception:  # ragged input: check_data explains
-        return
-    if kind == "c":
-        raise ValueError(f"{name}: Complex data not supported; expected real numbers.")
-
-
 def mean_shift_vector(
     x: Any,
     data: Any,
@@ -298,7 +288,6 @@ class MeanShift(ClusterMixin, BaseEstimator):
             On bad input or parameters, or if no point lies within
             ``bandwidth`` of any seed.
         """
-        _reject_complex(X, "X")
         X = check_data(X)
         n_samples, n_features = X.shape
         sw = check_weights(sample_weight, n_samples, name="sample_weight")
@@ -323,7 +312,6 @@ class MeanShift(ClusterMixin, BaseEstimator):
         h = float(bw_raw)
 
         if self.seeds is not None:
-            _reject_complex(self.seeds, "seeds")
             seeds = check_data(self.seeds, name="seeds", n_features=n_features)
         elif bin_seeding:
             seeds = bin_seeds(X, bw_raw, min_bin_freq, sw)
@@ -377,7 +365,6 @@ class MeanShift(ClusterMixin, BaseEstimator):
             Index into ``cluster_centers_`` (ties go to the lower index).
         """
         check_is_fitted(self)
-        _reject_complex(X, "X")
         X = check_data(X)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(

@@ -8,9 +8,9 @@ from sklearn.cluster import MeanShift as SkMeanShift
 from sklearn.datasets import make_blobs
 from sklearn.exceptions import NotFittedError
 
-import msutils._meanshift_windows as windows_module
-from msutils._meanshift_grid import GridIndex
-from msutils._meanshift_seeds import unique_rows
+import msutils.meanshift._windows as windows_module
+from msutils.meanshift._grid import GridIndex
+from msutils.meanshift._seeds import unique_rows
 from msutils.meanshift import MeanShift, mean_shift_vector
 
 X_BLOBS, _ = make_blobs(n_samples=240, centers=[[0, 0], [5, 5], [0, 6]], cluster_std=0.8, random_state=0)

@@ -18,7 +18,7 @@ from sklearn.cluster import MeanShift as SkMeanShift
 from sklearn.cluster import estimate_bandwidth
 from sklearn.datasets import load_sample_image, make_blobs
 
-import msutils._meanshift_windows as windows_module
+import msutils.meanshift._windows as windows_module
 from msutils.meanshift import MeanShift
 
 CHINA = load_sample_image("china.jpg")

@@ -1,29 +1,4 @@
-r"""Mean shift: the mean shift vector and a fast, scikit-learn-compatible estimator.
-
-The *mean shift vector* at :math:`x` (Fukunaga and Hostetler, 1975; Cheng,
-1995) is the step from :math:`x` to the kernel-weighted mean of the data,
-
-.. math::
-
-    m(x) - x = \frac{\sum_i K(x_i - x)\, x_i}{\sum_i K(x_i - x)} - x,
-    \qquad K(x_i - x) = w_i\, k\big(\|(x_i - x)/h\|^2\big),
-
-with :math:`k` the kernel's profile, :math:`h` the bandwidth and
-:math:`w_i` optional sample weights.  Repeating :math:`x \leftarrow m(x)`
-climbs the kernel density estimate built with the *shadow* of :math:`k`
-(see :mod:`msutils.kernels`) to a local maximum.  :class:`MeanShift` does this
-from many seeds and merges the results; with the default flat kernel it
-reproduces :class:`sklearn.cluster.MeanShift` rule for rule.
-
-Examples
---------
->>> import numpy as np
->>> from msutils.meanshift import MeanShift
->>> X = np.array([[1, 1], [2, 1], [1, 0], [4, 7], [3, 5], [3, 6]])
->>> ms = MeanShift(bandwidth=2).fit(X)
->>> ms.labels_
-array([1, 1, 1, 0, 0, 0])
-"""
+"""The :class:`MeanShift` estimator and :func:`mean_shift_vector` (see :mod:`msutils.meanshift`)."""
 
 from __future__ import annotations
 
@@ -33,10 +8,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils.validation import check_is_fitted
 
-from msutils._meanshift_climb import climb
-from msutils._meanshift_merge import merge_centers, nearest_center
-from msutils._meanshift_seeds import bin_seeds, unique_rows
-from msutils._meanshift_windows import weighted_means
+from msutils.meanshift._climb import climb
+from msutils.meanshift._merge import merge_centers, nearest_center
+from msutils.meanshift._seeds import bin_seeds, unique_rows
+from msutils.meanshift._windows import weighted_means
 from msutils._validation import check_bandwidth, check_data, check_positive_int, check_weights
 from msutils.bandwidth import estimate_bandwidth
 from msutils.kernels import get_kernel

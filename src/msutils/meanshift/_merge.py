@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
-from msutils._meanshift_windows import sq_dists
-from msutils._meanshift_seeds import UniqueRows, unique_rows
+from msutils.meanshift._windows import sq_dists
+from msutils.meanshift._seeds import UniqueRows, unique_rows
 
 __all__ = ["merge_centers", "nearest_center"]
 

@@ -5,7 +5,7 @@ window) until ``||m(x) - x|| <= stop_thresh`` or ``max_iter`` iterations are
 completed, exactly as :func:`sklearn.cluster._mean_shift._mean_shift_single_seed`
 does, including its way of counting iterations and of dropping a seed whose
 window is empty.  The window sums come from
-:class:`~msutils._meanshift_windows.Windows`.
+:class:`~msutils.meanshift._windows.Windows`.
 
 Seeds run one after the other, in lexicographic order of their starting
 points so that consecutive seeds share cached candidate blocks.  The step
@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from msutils._meanshift_windows import Windows
+from msutils.meanshift._windows import Windows
 from msutils.kernels import Kernel
 
 __all__ = ["ClimbResult", "climb"]

@@ -8,7 +8,7 @@ scikit-learn's KD-tree, so that points on the edge are decided the same way.
 
 For kernels with compact support and data larger than :data:`_SMALL`, the
 candidates come from *blocks*: the data within ``h + delta`` of an *anchor*,
-found with a :class:`~msutils._meanshift_grid.GridIndex`.  A block serves
+found with a :class:`~msutils.meanshift._grid.GridIndex`.  A block serves
 every position within ``delta`` of its anchor (triangle inequality), for any
 seed, and recent blocks are cached.  Inside a block the points are grouped
 into thin rings by their distance ``D`` to the anchor; at distance ``r`` from
@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from msutils._meanshift_grid import GridIndex
+from msutils.meanshift._grid import GridIndex
 from msutils.kernels import Kernel
 
 __all__ = ["sq_dists", "kernel_weights", "weighted_means", "Windows"]

@@ -65,7 +65,7 @@ from msutils._validation import check_positive_int
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.colors import Colormap
 
-__all__ = ["HeatSource", "Thermogram", "thermogram", "ironbow_cmap", "SCALE_BAR_WIDTH"]
+__all__ = ["HeatSource", "Thermogram", "thermogram", "ironbow_cmap", "match_palette", "SCALE_BAR_WIDTH"]
 
 #: Width in pixels of the dark strip that holds the scale bar (right-hand edge).
 SCALE_BAR_WIDTH = 46
@@ -204,6 +204,54 @@ def _palette_lut(palette: Any) -> np.ndarray:
             f"got {palette!r}."
         ) from None
     return np.rint(cmap(np.linspace(0.0, 1.0, 256))[:, :3] * 255).astype(np.uint8)
+
+
+def match_palette(colors: Any, *, palette: str = "ironbow") -> tuple[np.ndarray, np.ndarray]:
+    """Nearest colour of a thermal palette, for each of the given colours.
+
+    Reading a thermogram "by eye" means finding, for a pixel's colour, the
+    palette entry that looks the same: the entry's position (0 to 255) stands
+    for a temperature in the display range, and the distance says how far the
+    colour is from every colour the palette contains.
+
+    Parameters
+    ----------
+    colors : array-like of shape (n, 3)
+        RGB colours in 0..255 (pixels, or cluster centres).
+    palette : str, default="ironbow"
+        ``"ironbow"`` or the name of a matplotlib colormap, as in
+        :func:`thermogram`.
+
+    Returns
+    -------
+    distance : ndarray of shape (n,)
+        Euclidean distance, in RGB units, to the nearest of the palette's 256
+        colours (as stored in the picture, rounded to integers).
+    index : ndarray of shape (n,), dtype int64
+        Position of that colour in the palette, 0 (coldest, ``t_min``) to 255
+        (hottest, ``t_max``).
+
+    Examples
+    --------
+    >>> dist, index = match_palette([[0, 0, 0], [255, 255, 240], [0, 255, 0]])
+    >>> index[:2].tolist(), [round(float(d)) for d in dist[:2]]
+    ([0, 255], [0, 0])
+    >>> bool(dist[2] > 100)  # pure green is far from every ironbow colour
+    True
+    """
+    from msutils._validation import check_data
+
+    cols = check_data(colors, name="colors", n_features=3)
+    lut = _palette_lut(palette).astype(np.float64)
+    distance = np.empty(cols.shape[0])
+    index = np.empty(cols.shape[0], dtype=np.int64)
+    for start in range(0, cols.shape[0], 4096):  # blocks of 4096 x 256 distances: a few MB at a time
+        block = cols[start : start + 4096]
+        d2 = ((block[:, None, :] - lut[None, :, :]) ** 2).sum(axis=2)
+        best = np.argmin(d2, axis=1)
+        index[start : start + block.shape[0]] = best
+        distance[start : start + block.shape[0]] = np.sqrt(d2[np.arange(block.shape[0]), best])
+    return distance, index
 
 
 def _check_nonneg(value: Any, *, name: str) -> float:

@@ -15,17 +15,17 @@ steady-state *fin equation*
 
 .. math::
 
-    \nabla \cdot \big(\kappa(x, y)\, \nabla T\big) - h\,(T - T_a) + q(x, y) = 0,
+    \nabla \cdot \big(\kappa(x, y)\, \nabla T\big) - U\,(T - T_a) + q(x, y) = 0,
 
 where :math:`\kappa = k\,t` is the sheet conductance (thermal conductivity
 times thickness, W/K: 0.006 for the board with its thin copper layers, 0.04
-along a copper trace, 0.2 in a chip's package), :math:`h` the heat-transfer
+along a copper trace, 0.2 in a chip's package), :math:`U` the heat-transfer
 coefficient to the room from both faces (natural convection plus radiation,
 20 W/(m² K)) and :math:`q` the dissipated power per unit area (W/m²).  Heat
-spreads over a length :math:`\sqrt{\kappa / h} \approx 1.7` cm and is lost to
+spreads over a length :math:`\sqrt{\kappa / U} \approx 1.7` cm and is lost to
 the air; the board's edges are insulated.  The equation is discretised with
 finite volumes on the pixel grid (conductance between neighbouring pixels:
-harmonic mean of their :math:`\kappa`) and solved exactly with a sparse direct
+harmonic mean of their :math:`\kappa`) and solved with a sparse direct
 solver.  Grids whose longest side exceeds 320 pixels are solved at 320 pixels
 and interpolated.  The bench around the board stays at :math:`T_a` plus a
 faint, smooth variation of a few tenths of a degree.

@@ -90,3 +90,15 @@ def test_rgb_cloud_labels_only_the_chosen_centres():
             plot_rgb_cloud(ax, np.zeros((4, 3)), label_centers=[0])
     finally:
         plt.close(fig)
+
+
+def test_cluster_views_draw_centres_in_front_in_3d(blobs):
+    X, labels = blobs
+    centres = np.array([X[labels == k].mean(axis=0) for k in range(3)])
+    fig, axes = plot_cluster_views(X, [labels], centers=[centres])
+    try:
+        ax3 = axes[0, 0]
+        assert ax3.computed_zorder is False          # drawing order is the order of the calls
+        assert ax3.collections[-1].get_label() == "cluster centres"
+    finally:
+        plt.close(fig)

@@ -413,7 +413,7 @@ def plot_cluster_views(
     if len(axis_labels) != 3:
         raise ValueError(f"axis_labels must hold 3 labels, got {len(axis_labels)}.")
     fig = plt.figure(figsize=(13, row_height * len(rows)))
-    grid = fig.add_gridspec(len(rows), 4, width_ratios=(1.35, 1, 1, 1))
+    grid = fig.add_gridspec(len(rows), 4, width_ratios=(1.6, 1, 1, 1))
     axes = np.empty((len(rows), 4), dtype=object)
     pairs = [(0, 1), (0, 2), (1, 2)]
     for r, (lab, ctr, name) in enumerate(zip(rows, ctrs, names)):
@@ -429,10 +429,14 @@ def plot_cluster_views(
             colors = _view_colors(lab)
         c = None if ctr is None else check_data(ctr, name="centers", n_features=3)
         ax3 = fig.add_subplot(grid[r, 0], projection="3d")
+        # draw in the order given, so that the centres (drawn last) are never hidden behind points:
+        # with the default computed_zorder=True, mplot3d orders artists by depth and ignores zorder
+        ax3.computed_zorder = False
         scatter_clusters(ax3, pts, color=colors, size=size, title=name, axis_labels=axis_labels)
         if c is not None:
-            ax3.scatter(*c.T, s=150, color="white", edgecolor="black", linewidth=1.5, label="cluster centres")
-        ax3.set_box_aspect(None, zoom=0.9)
+            ax3.scatter(*c.T, s=150, color="white", edgecolor="black", linewidth=1.5, depthshade=False,
+                        label="cluster centres")
+        ax3.set_box_aspect(None, zoom=1.0)
         axes[r, 0] = ax3
         for j, (a, b) in enumerate(pairs, start=1):
             ax = fig.add_subplot(grid[r, j])

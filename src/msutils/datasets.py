@@ -78,7 +78,7 @@ _KAPPA_BOARD = 0.006  # W/K: FR-4 with thin copper layers, k_eff ~ 4 W/(m K) x 1
 _KAPPA_TRACE = 0.04  # W/K: board plus a 2-oz copper trace (70 um x 400 W/(m K))
 _KAPPA_CHIP = 0.2  # W/K: a package with a copper heat spreader
 _H_LOSS = 20.0  # W/(m^2 K): convection + radiation, both faces
-_TRACE_POWER = 5.0  # W/m: Joule heating of a power trace (about 3 A in 1 mm of 1-oz copper)
+_TRACE_POWER = 5.0  # W/m: Joule heating of a power trace (about 4.5 A in a 1 mm wide trace of 2-oz copper, 0.24 ohm/m)
 _MAX_SOLVE_SIDE = 320  # longest side of the grid on which the PDE is solved
 
 # --- the ironbow palette: (position, red, green, blue) -----------------------

@@ -107,7 +107,7 @@ def show_side_by_side(
     suptitle : str, optional
         Title of the whole figure.
     figsize : tuple of float, optional
-        Default: 4 inches wide per picture, at most 9, and 3.6 high.
+        Default: 4 inches wide per picture, at most 9 inches in all, and 3.6 high.
 
     Returns
     -------
@@ -265,7 +265,9 @@ def plot_rgb_cloud(
         marked = [int(i) for i in np.asarray(label_centers, dtype=np.int64).ravel()]
         bad = [i for i in marked if not 0 <= i < ctr.shape[0]]
         if bad:
-            raise ValueError(f"label_centers must index the {ctr.shape[0]} centres (0 to {ctr.shape[0] - 1}), got {bad}.")
+            raise ValueError(
+                f"label_centers must index the {ctr.shape[0]} centres (0 to {ctr.shape[0] - 1}), got {bad}."
+            )
     artists = scatter_clusters(
         ax,
         pts,

@@ -10,7 +10,8 @@ stays short.
 - mean shift: :func:`plot_paths`, :func:`climb_animation`, :func:`plot_shift_norms`,
   :func:`scatter_clusters`;
 - images: :func:`show_image`, :func:`show_side_by_side`, :func:`show_labels`,
-  :func:`label_colors`, :func:`plot_rgb_cloud`, :func:`plot_region_ranges`;
+  :func:`label_colors`, :func:`plot_rgb_cloud`, :func:`plot_region_ranges`,
+  :func:`plot_cluster_views` (3-D points with their 2-D projections);
 - animations in static HTML: :func:`animation_html`.
 """
 
@@ -27,6 +28,7 @@ from msutils.plotting._density import (
 )
 from msutils.plotting._images import (
     label_colors,
+    plot_cluster_views,
     plot_region_ranges,
     plot_rgb_cloud,
     show_image,
@@ -40,6 +42,7 @@ __all__ = [
     "bandwidth_sweep_animation",
     "climb_animation",
     "label_colors",
+    "plot_cluster_views",
     "plot_kde_contour",
     "plot_kde_surface",
     "plot_kernel_shapes",

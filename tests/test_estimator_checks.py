@@ -29,6 +29,8 @@ ESTIMATORS = [
     MeanShift(),
     MeanShift(kernel="gaussian", bandwidth=0.5),
     MeanShift(kernel="epanechnikov", bandwidth=0.5),
+    MeanShift(kernel="gaussian", bandwidth=0.5, assign_labels="basin"),
+    MeanShift(assign_labels="basin"),
 ]
 
 # Every check applies and passes: no expected failures.

@@ -29,6 +29,8 @@ ESTIMATORS = [
     MeanShift(),
     MeanShift(kernel="gaussian", bandwidth=0.5),
     MeanShift(kernel="epanechnikov", bandwidth=0.5),
+    MeanShift(kernel="gaussian", bandwidth=0.5, assign_labels="basin"),
+    MeanShift(assign_labels="basin"),
     AdaptiveMeanShift(),
     AdaptiveMeanShift(assign_labels="basin"),
     AdaptiveMeanShift(kernel="flat", n_neighbors=15, cluster_all=False),

@@ -47,7 +47,7 @@ _LAZY: dict[str, str] = {
 }
 _SUBMODULES = {
     "kernels", "density", "bandwidth", "meanshift", "images",
-    "datasets", "segmentation", "plotting",
+    "datasets", "segmentation", "plotting", "toydata", "compare",
 }
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES)

@@ -216,7 +216,8 @@ def ari_table(result: GridResult, *, digits: int = 2) -> str:
     rows = []
     for m in result.methods:
         vals = [result.ari[d][m] for d in result.datasets]
-        cells = [f"{v:.{digits}f}" for v in vals] + [f"{np.mean(vals):.{digits}f}"]
+        # round first, then add 0.0: a tiny negative ARI prints as 0.00, not -0.00
+        cells = [f"{round(v, digits) + 0.0:.{digits}f}" for v in [*vals, float(np.mean(vals))]]
         rows.append(f"| {m} | " + " | ".join(cells) + " |")
     return "\n".join([head, rule, *rows])
 

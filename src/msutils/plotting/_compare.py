@@ -21,7 +21,9 @@ def _panel_colours(labels: np.ndarray) -> np.ndarray:
     return np.array([palette[lab][:3] if lab >= 0 else grey for lab in labels])
 
 
-def plot_clustering_grid(result: Any, *, panel_size: float = 1.6, point_size: float = 3.0) -> Figure:
+def plot_clustering_grid(
+    result: Any, *, panel_size: float = 1.6, point_size: float = 3.0, title: str | None = None
+) -> Figure:
     """One panel per (data set, method): the points coloured by cluster, with the ARI and the cluster count.
 
     Parameters
@@ -32,6 +34,8 @@ def plot_clustering_grid(result: Any, *, panel_size: float = 1.6, point_size: fl
         Edge of a panel, in inches.
     point_size : float, default=3.0
         Marker area.
+    title : str, optional
+        A title above the whole grid.
 
     Returns
     -------
@@ -71,7 +75,10 @@ def plot_clustering_grid(result: Any, *, panel_size: float = 1.6, point_size: fl
                 ax.set_title(m.replace(", ", ",\n"), fontsize=8)
             if j == 0:
                 ax.set_ylabel(d, fontsize=9)
-    fig.subplots_adjust(wspace=0.04, hspace=0.04, left=0.03, right=0.995, bottom=0.01, top=0.94)
+    top = 1 - 0.45 / (panel_size * rows) - (0.3 / (panel_size * rows) if title else 0.0)
+    fig.subplots_adjust(wspace=0.04, hspace=0.04, left=0.03, right=0.995, bottom=0.01, top=top)
+    if title:
+        fig.suptitle(title, fontsize=11, y=1 - 0.08 / (panel_size * rows))
     return fig
 
 
@@ -132,6 +139,8 @@ def plot_curves(
         ax.axhline(hline, color="grey", linestyle="--", linewidth=1, label=hline_label)
     if logx:
         ax.set_xscale("log")
+        ax.minorticks_off()
+        ax.set_xticks(xs, [f"{v:g}" for v in xs])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)

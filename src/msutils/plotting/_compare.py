@@ -66,7 +66,7 @@ def plot_clustering_grid(
             ax = axes[i, j]
             labels = np.asarray(result.labels[d][m])
             ax.scatter(X[:, 0], X[:, 1], s=point_size, c=_panel_colours(labels), linewidths=0)
-            ax.text(0.98, 0.02, f"ARI {result.ari[d][m]:.2f}\n{result.n_clusters[d][m]} cl.",
+            ax.text(0.98, 0.02, f"ARI {round(result.ari[d][m], 2) + 0.0:.2f}\n{result.n_clusters[d][m]} cl.",
                     transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
                     bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1})
             ax.set_xticks([])

@@ -112,6 +112,7 @@ def test_tiny_negative_scores_print_as_zero():
     r = GridResult(["a"], ["m"], {"a": np.zeros((2, 2))}, {"a": {"m": np.array([0, 1])}},
                    {"a": {"m": -0.0004}}, {"a": {"m": 2}})
     assert ari_table(r).splitlines()[2] == "| m | 0.00 | 0.00 |"
+    assert ari_table(r, row_digits={"m": 1}).splitlines()[2] == "| m | 0.0 | 0.0 |"
     fig = plot_clustering_grid(r)
     assert fig.axes[0].texts[0].get_text() == "ARI 0.00\n2 cl."
     plt.close(fig)

@@ -200,8 +200,17 @@ def run_grid(
     return out
 
 
-def ari_table(result: GridResult, *, digits: int = 2) -> str:
+def ari_table(result: GridResult, *, digits: int = 2, row_digits: dict[str, int] | None = None) -> str:
     """The adjusted Rand indices as a Markdown table: a row per method, a column per data set, and the mean.
+
+    Parameters
+    ----------
+    result : GridResult
+    digits : int, default=2
+        Decimals shown.
+    row_digits : dict, optional
+        Method name -> decimals for that row (for a method whose last digit
+        is not reproducible from machine to machine).
 
     Examples
     --------
@@ -214,10 +223,12 @@ def ari_table(result: GridResult, *, digits: int = 2) -> str:
     head = "| method | " + " | ".join(result.datasets) + " | mean |"
     rule = "| " + " | ".join(["---"] * (len(result.datasets) + 2)) + " |"
     rows = []
+    row_digits = row_digits or {}
     for m in result.methods:
         vals = [result.ari[d][m] for d in result.datasets]
+        p = row_digits.get(m, digits)
         # round first, then add 0.0: a tiny negative ARI prints as 0.00, not -0.00
-        cells = [f"{round(v, digits) + 0.0:.{digits}f}" for v in [*vals, float(np.mean(vals))]]
+        cells = [f"{round(v, p) + 0.0:.{p}f}" for v in [*vals, float(np.mean(vals))]]
         rows.append(f"| {m} | " + " | ".join(cells) + " |")
     return "\n".join([head, rule, *rows])
 

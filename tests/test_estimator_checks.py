@@ -1,4 +1,4 @@
-"""scikit-learn's estimator checks on msutils.MeanShift (every kernel).
+"""scikit-learn's estimator checks on msutils.MeanShift (every kernel) and msutils.AdaptiveMeanShift.
 
 The checks come from :func:`sklearn.utils.estimator_checks.estimator_checks_generator`
 (what ``parametrize_with_checks`` uses), with two adjustments:
@@ -23,12 +23,18 @@ import os
 import pytest
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
-from msutils.meanshift import MeanShift
+from msutils.meanshift import AdaptiveMeanShift, MeanShift
 
 ESTIMATORS = [
     MeanShift(),
     MeanShift(kernel="gaussian", bandwidth=0.5),
     MeanShift(kernel="epanechnikov", bandwidth=0.5),
+    MeanShift(kernel="gaussian", bandwidth=0.5, assign_labels="basin"),
+    MeanShift(assign_labels="basin"),
+    AdaptiveMeanShift(),
+    AdaptiveMeanShift(assign_labels="basin"),
+    AdaptiveMeanShift(kernel="flat", n_neighbors=15, cluster_all=False),
+    AdaptiveMeanShift(kernel="epanechnikov", n_neighbors=15, assign_labels="basin"),
 ]
 
 # Every check applies and passes: no expected failures.
@@ -60,7 +66,7 @@ def _cases():
 
 
 def _case_id(obj):
-    if isinstance(obj, MeanShift):
+    if isinstance(obj, (MeanShift, AdaptiveMeanShift)):
         return repr(obj)
     return _check_name(obj)
 

@@ -32,6 +32,7 @@ _LAZY: dict[str, str] = {
     "silverman_bandwidth": "bandwidth",
     "mean_shift_vector": "meanshift",
     "MeanShift": "meanshift",
+    "AdaptiveMeanShift": "meanshift",
     "grid_modes": "density",
     "knn_distances": "bandwidth",
     "load_rgb": "images",
@@ -46,7 +47,7 @@ _LAZY: dict[str, str] = {
 }
 _SUBMODULES = {
     "kernels", "density", "bandwidth", "meanshift", "images",
-    "datasets", "segmentation", "plotting",
+    "datasets", "segmentation", "plotting", "toydata", "compare",
 }
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES)

@@ -30,5 +30,6 @@ Examples
 array([1, 1, 1, 0, 0, 0])
 """
 from msutils.meanshift._estimator import MeanShift, mean_shift_vector
+from msutils.meanshift._adaptive import AdaptiveMeanShift
 
-__all__ = ["mean_shift_vector", "MeanShift"]
+__all__ = ["mean_shift_vector", "MeanShift", "AdaptiveMeanShift"]

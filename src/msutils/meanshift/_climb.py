@@ -24,7 +24,7 @@ import numpy as np
 from msutils.meanshift._windows import Windows
 from msutils.kernels import Kernel
 
-__all__ = ["ClimbResult", "climb"]
+__all__ = ["ClimbResult", "Climber", "climb"]
 
 #: memoised steps kept at most (the memo is a cache; it is cleared beyond this)
 _MEMO_SIZE = 2**20
@@ -98,40 +98,91 @@ def climb(
     >>> res.centers.ravel().tolist(), res.intensity.tolist(), res.n_iter.tolist()
     ([1.0, 20.0], [3.0, 0.0], [2, 0])
     """
-    n_seeds, d = seeds.shape
-    start = np.asarray(seeds, dtype=np.float64)
-    centers = start.copy()
-    intensity = np.zeros(n_seeds)
-    n_iter = np.zeros(n_seeds, dtype=np.intp)
-    paths: list[np.ndarray | None] = [None] * n_seeds
-    scale = float(max(np.abs(X).max(initial=0.0), np.abs(start).max(initial=0.0)))
-    windows = Windows(X, w, h, kernel, slack=1e-12 * (h + scale) * math.sqrt(d))
-    memo: dict[bytes, tuple[np.ndarray, float]] = {}
+    scale = float(max(np.abs(X).max(initial=0.0), np.abs(seeds).max(initial=0.0)))
+    climber = Climber(X, w, h, kernel=kernel, max_iter=max_iter, stop_thresh=stop_thresh, scale=scale)
+    return climber.run(seeds, record_paths=record_paths)
 
-    for i in np.lexsort(start.T[::-1]):
-        m = start[i]
-        trail = [m]
-        completed = 0
-        while True:
-            key = m.tobytes()
-            step = memo.get(key)
-            if step is None:
-                s = windows.sums(m)
-                step = memo[key] = (s[1:] / s[0] if s[0] > 0 else m, float(s[0]))
-            new, tot = step
-            if tot == 0:  # empty window: this seed yields no centre
-                break
-            v = new - m
-            moved = math.sqrt(float(v.dot(v)))  # = np.linalg.norm(new - m), scikit-learn's test
-            m = new
-            trail.append(m)
-            if moved <= stop_thresh or completed == max_iter:
-                centers[i], intensity[i] = m, tot
-                break
-            completed += 1
-        n_iter[i] = completed
-        if record_paths:
-            paths[i] = np.array(trail)
-        if len(memo) > _MEMO_SIZE:
-            memo.clear()
-    return ClimbResult(centers, intensity, n_iter, paths if record_paths else None)
+
+class Climber:
+    """Mean shift climbs on one data set that share their window blocks and memoised steps.
+
+    :func:`climb` is ``Climber(...).run(seeds)``.  Calling :meth:`run` again
+    (for example from every data point, for basin labelling) reuses the grid
+    blocks and every step already taken: a climb reaching a position some
+    earlier climb stepped from follows the stored steps.
+
+    Parameters
+    ----------
+    X, w, h, kernel, max_iter, stop_thresh
+        As in :func:`climb`.
+    scale : float
+        Largest absolute coordinate of the data and of every start point that
+        will be climbed (it sets the safety margin of the window bounds).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from msutils.kernels import get_kernel
+    >>> X = np.array([[0.0], [1.0], [2.0], [10.0]])
+    >>> c = Climber(X, np.ones(4), 1.5, kernel=get_kernel("flat"), max_iter=300,
+    ...             stop_thresh=1.5e-3, scale=10.0)
+    >>> c.run(np.array([[0.0]])).centers.ravel().tolist()
+    [1.0]
+    >>> c.run(X).centers.ravel().tolist()  # the climb from 0 is now memoised
+    [1.0, 1.0, 1.0, 10.0]
+    """
+
+    def __init__(
+        self,
+        X: np.ndarray,
+        w: np.ndarray,
+        h: float,
+        *,
+        kernel: Kernel,
+        max_iter: int,
+        stop_thresh: float,
+        scale: float,
+    ) -> None:
+        d = X.shape[1]
+        self.max_iter, self.stop_thresh = max_iter, stop_thresh
+        self.windows = Windows(X, w, h, kernel, slack=1e-12 * (h + scale) * math.sqrt(d))
+        self.memo: dict[bytes, tuple[np.ndarray, float]] = {}
+
+    def run(self, seeds: np.ndarray, *, record_paths: bool = False) -> ClimbResult:
+        """Climb from every row of ``seeds``; see :func:`climb` for the result."""
+        n_seeds = seeds.shape[0]
+        start = np.asarray(seeds, dtype=np.float64)
+        centers = start.copy()
+        intensity = np.zeros(n_seeds)
+        n_iter = np.zeros(n_seeds, dtype=np.intp)
+        paths: list[np.ndarray | None] = [None] * n_seeds
+        windows, memo = self.windows, self.memo
+        max_iter, stop_thresh = self.max_iter, self.stop_thresh
+
+        for i in np.lexsort(start.T[::-1]):
+            m = start[i]
+            trail = [m]
+            completed = 0
+            while True:
+                key = m.tobytes()
+                step = memo.get(key)
+                if step is None:
+                    s = windows.sums(m)
+                    step = memo[key] = (s[1:] / s[0] if s[0] > 0 else m, float(s[0]))
+                new, tot = step
+                if tot == 0:  # empty window: this seed yields no centre
+                    break
+                v = new - m
+                moved = math.sqrt(float(v.dot(v)))  # = np.linalg.norm(new - m), scikit-learn's test
+                m = new
+                trail.append(m)
+                if moved <= stop_thresh or completed == max_iter:
+                    centers[i], intensity[i] = m, tot
+                    break
+                completed += 1
+            n_iter[i] = completed
+            if record_paths:
+                paths[i] = np.array(trail)
+            if len(memo) > _MEMO_SIZE:
+                memo.clear()
+        return ClimbResult(centers, intensity, n_iter, paths if record_paths else None)

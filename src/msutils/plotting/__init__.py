@@ -12,12 +12,14 @@ stays short.
 - images: :func:`show_image`, :func:`show_side_by_side`, :func:`show_labels`,
   :func:`label_colors`, :func:`plot_rgb_cloud`, :func:`plot_region_ranges`,
   :func:`plot_cluster_views` (3-D points with their 2-D projections);
+- comparisons and sweeps: :func:`plot_clustering_grid`, :func:`plot_curves`;
 - animations in static HTML: :func:`animation_html`.
 """
 
 from __future__ import annotations
 
 from msutils.plotting._animation import animation_html
+from msutils.plotting._compare import plot_clustering_grid, plot_curves
 from msutils.plotting._density import (
     bandwidth_sweep_animation,
     plot_kde_contour,
@@ -43,6 +45,8 @@ __all__ = [
     "climb_animation",
     "label_colors",
     "plot_cluster_views",
+    "plot_clustering_grid",
+    "plot_curves",
     "plot_kde_contour",
     "plot_kde_surface",
     "plot_kernel_shapes",

@@ -38,7 +38,9 @@ __all__ = ["Figure3D", "kde_surface_3d", "clusters_3d", "colour_cloud_3d"]
 #: Significant digits kept in the figure data (relative to each array's largest magnitude).
 SIG_DIGITS = 4
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-_PLOT_CONFIG = {"responsive": True, "displaylogo": False, "scrollZoom": True}
+# No Plotly logo, no "edit in Chart Studio" / send-to-cloud links: nothing that leaves the book.
+_PLOT_CONFIG = {"responsive": True, "displaylogo": False, "scrollZoom": True, "showLink": False,
+                "showSendToCloud": False, "showEditInChartStudio": False}
 
 
 class Figure3D:
@@ -188,12 +190,13 @@ def _layout(title: str, axis_labels: Sequence[str], height: int, *, ranges=None,
         if ranges is not None and ranges[i] is not None:
             axes[key]["range"] = list(ranges[i])
     return {
-        "title": {"text": title, "x": 0.5, "xanchor": "center"},
+        # Title on the left: the tool bar (mode bar) sits at the top right.
+        "title": {"text": title, "x": 0.02, "xanchor": "left"},
         "height": height,
-        "margin": {"l": 0, "r": 0, "t": 48, "b": 0},
+        "margin": {"l": 0, "r": 0, "t": 56, "b": 0},
         "paper_bgcolor": "#ffffff",
         "font": {"family": "sans-serif", "size": 13, "color": "#222222"},
-        "legend": {"itemsizing": "constant", "x": 0.0, "y": 1.0, "bgcolor": "rgba(255,255,255,0.7)"},
+        "legend": {"itemsizing": "constant", "bgcolor": "rgba(255,255,255,0.7)"},
         "scene": {**axes, "aspectmode": aspectmode,
                   "camera": {"eye": {"x": 1.5, "y": -1.5, "z": 0.9}}},
         "hoverlabel": {"namelength": -1},
@@ -323,8 +326,10 @@ def kde_surface_3d(
 
 
 def _cluster_traces(points, labels, centers, *, colors, center_colors, axis_labels, point_size,
-                    center_size, rgb_hover=False):
-    """One scatter3d trace per cluster (legend entry and hover name), then one for the centres."""
+                    center_size, rgb_hover=False, counts=None, unit="points"):
+    """One scatter3d trace per cluster (legend entry and hover name), then one for the centres.
+
+    ``counts[label]`` is the cluster's size shown in the legend (by default, its points here)."""
     traces = []
     fmt = ".0f" if rgb_hover else ".3g"
     coords = "".join(f"<br>{lab} = %{{{ax}:{fmt}}}" for lab, ax in zip(axis_labels, "xyz"))
@@ -336,8 +341,9 @@ def _cluster_traces(points, labels, centers, *, colors, center_colors, axis_labe
             marker["color"] = "#999999" if lab < 0 else _hex(center_colors[lab][None])[0]
         else:
             marker["color"] = _hex(colors[mask])
+        size = int(mask.sum()) if counts is None else int(counts[lab])
         traces.append({
-            "type": "scatter3d", "mode": "markers", "name": f"{cname} ({int(mask.sum())} points)",
+            "type": "scatter3d", "mode": "markers", "name": f"{cname} ({size} {unit})",
             "x": points[mask, 0].tolist(), "y": points[mask, 1].tolist(), "z": points[mask, 2].tolist(),
             "marker": marker, "hovertemplate": f"{cname}{coords}<extra></extra>",
         })
@@ -470,7 +476,8 @@ def colour_cloud_3d(
     """An image's pixels as a cloud in RGB space, each in its own colour, with the cluster centres.
 
     Hovering over a pixel shows its cluster and its RGB value; the legend
-    lists the clusters (click one to hide it).  The centres are diamonds in
+    lists the clusters with their sizes in the whole picture (click one to
+    hide it).  The centres are diamonds in
     their own colour with a black edge.
 
     Parameters
@@ -536,6 +543,7 @@ def colour_cloud_3d(
         raise ValueError("pixels must be RGB values in 0..255; got values outside that range.")
     if ctr is not None and (ctr.min() < 0 or ctr.max() > 255):
         raise ValueError("centers must be RGB values in 0..255; got values outside that range.")
+    counts = {int(k): int(c) for k, c in zip(*np.unique(labels, return_counts=True))}
     if len(pts) > max_points:
         keep = np.sort(np.random.default_rng(seed).choice(len(pts), size=max_points, replace=False))
         pts, labels = pts[keep], labels[keep]
@@ -547,7 +555,7 @@ def colour_cloud_3d(
     center_colors = None if ctr_r is None else np.clip(ctr_r / 255.0, 0, 1)
     data = _cluster_traces(pts, labels, ctr_r, colors=np.clip(pts / 255.0, 0, 1), center_colors=center_colors,
                            axis_labels=axis_labels, point_size=point_size, center_size=center_size,
-                           rgb_hover=True)
+                           rgb_hover=True, counts=counts, unit="pixels")
     if path is not None:
         path = np.round(path, 1) + 0.0
         data.insert(0, {"type": "scatter3d", "mode": "lines", "name": curve_name,

@@ -276,7 +276,7 @@ def test_kde_surface_keeps_at_most_max_grid_lines():
     xx, yy, zz = grid
     assert surface["x"][0] == pytest.approx(xx[0, 0], abs=1e-3) and surface["x"][-1] == pytest.approx(xx[0, -1], abs=1e-3)
     kept = np.linspace(0, 49, 20).round().astype(int)  # every k-th grid line, both ends kept
-    np.testing.assert_allclose(surface["z"], zz[np.ix_(kept, kept)], rtol=0, atol=1e-4 * zz.max())
+    np.testing.assert_allclose(surface["z"], zz[np.ix_(kept, kept)], rtol=0, atol=5.001e-4 * zz.max())  # 4 significant digits of the top
     np.testing.assert_allclose(surface["y"], yy[kept, 0], atol=1e-3)
     full = kde_surface_3d(grid, alt=ALT)
     assert np.shape(full.figure["data"][0]["z"]) == (50, 50)

@@ -114,6 +114,31 @@ def test_fresh_processes_with_other_hash_seeds_give_the_same_bytes():
     assert digests == {here}
 
 
+def test_without_numpys_simd_kernels_only_the_fallback_picture_may_change():
+    """numpy with its dispatched SIMD kernels (AVX2, FMA, AVX-512, ...) switched off, as on an
+    older CPU: the figure's HTML is the same once the embedded PNG is masked (as nbval does)."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    off = [f for f in __cpu_dispatch__ if __cpu_features__.get(f)]
+    code = (
+        "import sys; sys.path.insert(0, 'tests'); import test_interactive as t, re; "
+        "print('\\n'.join(t._without_png(t._make(k).html) for k in t.KINDS))"
+    )
+    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": ",".join(off), "MPLBACKEND": "Agg"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.rstrip("\n") == "\n".join(_without_png(_make(k).html) for k in KINDS)
+
+
+def test_the_id_does_not_depend_on_the_picture(monkeypatch):
+    import msutils.plotting._interactive as mod
+
+    a = _make("clusters")
+    real = mod._png
+    monkeypatch.setattr(mod, "_png", lambda draw, **kw: real(draw, **kw) + b"\0")
+    b = _make("clusters")
+    assert a.div_id == b.div_id and a.html != b.html
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_last_bit_differences_do_not_change_the_output(kind):
     """Inputs that differ in their last bits (as from another CPU's SIMD kernels) give the same

@@ -10,9 +10,13 @@ How the output is kept offline and reproducible:
 * the HTML never loads Plotly's JavaScript (``plotly.min.js``): the book serves
   it from its own ``_static`` folder (``_ext/plotly_offline.py``) and the
   figure's script draws only when ``window.Plotly`` exists;
-* the element id is ``msutils-3d-<name>`` or a hash of the figure's content,
-  never a random id, so re-running a notebook gives byte-identical output
-  (nbval compares ``text/html``);
+* the element id is ``msutils-3d-<name>`` or a hash of the figure's data and
+  alt text, never a random id, so re-running a notebook gives byte-identical
+  output (nbval compares ``text/html``);
+* the fallback picture is a PNG inside that HTML.  It is the same from run to
+  run, but its pixels can differ between CPUs (the colour cloud's did with
+  numpy's AVX2/FMA kernels disabled), so ``book/nbval_sanitize.cfg`` masks it
+  as nbval masks every ``image/png``; the figure's data and ids are compared;
 * every number is rounded to a few significant digits (relative to the
   largest value of its array) before it is written, so that last-bit
   differences between CPUs' floating-point kernels do not show in the output.
@@ -71,8 +75,9 @@ class Figure3D:
         payload = json.dumps(figure, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
         png64 = base64.b64encode(fallback_png).decode("ascii")
         if name is None:
-            digest = hashlib.sha256((payload + "\n" + alt + "\n" + png64).encode()).hexdigest()
-            name = digest[:16]
+            # The data and the description, not the picture: matplotlib's rasteriser can differ
+            # in a few pixels between CPUs (numpy's SIMD kernels), and the id must not.
+            name = hashlib.sha256((payload + "\n" + alt).encode()).hexdigest()[:16]
         self.div_id = f"msutils-3d-{name}"
         # "</" inside a <script> would end it early; "\u003c" is the same character for JSON.
         script_json = payload.replace("<", "\\u003c")

@@ -178,16 +178,13 @@ def _rounded(a: Any, sig: int = SIG_DIGITS) -> np.ndarray:
     return np.round(a / 10.0**-k) * 10.0**-k + 0.0
 
 
-def _list(a: np.ndarray) -> list:
-    return _rounded(a).tolist()
-
-
 def _hex(rgb01: np.ndarray) -> list[str]:
     rgb = np.clip(np.round(np.asarray(rgb01, dtype=np.float64) * 255), 0, 255).astype(int)
     return ["#%02x%02x%02x" % tuple(c) for c in rgb.reshape(-1, 3)]
 
 
-def _layout(title: str, axis_labels: Sequence[str], height: int, *, ranges=None, aspectmode="auto") -> dict:
+def _layout(title: str, axis_labels: Sequence[str], height: int, *, ranges=None, aspectmode="auto",
+            distance: float = 1.0) -> dict:
     axes = {}
     for i, (key, label) in enumerate(zip(("xaxis", "yaxis", "zaxis"), axis_labels)):
         axes[key] = {"title": {"text": label}, "backgroundcolor": "#f2f2f2", "showbackground": True,
@@ -203,7 +200,8 @@ def _layout(title: str, axis_labels: Sequence[str], height: int, *, ranges=None,
         "font": {"family": "sans-serif", "size": 13, "color": "#222222"},
         "legend": {"itemsizing": "constant", "bgcolor": "rgba(255,255,255,0.7)"},
         "scene": {**axes, "aspectmode": aspectmode,
-                  "camera": {"eye": {"x": 1.5, "y": -1.5, "z": 0.9}}},
+                  "camera": {"eye": {"x": round(1.5 * distance, 3), "y": round(-1.5 * distance, 3),
+                                     "z": round(0.9 * distance, 3)}}},
         "hoverlabel": {"namelength": -1},
     }
 
@@ -566,7 +564,7 @@ def colour_cloud_3d(
         data.insert(0, {"type": "scatter3d", "mode": "lines", "name": curve_name,
                         "x": path[:, 0].tolist(), "y": path[:, 1].tolist(), "z": path[:, 2].tolist(),
                         "line": {"color": "#808080", "width": 3}, "hoverinfo": "skip"})
-    layout = _layout(title, axis_labels, height, ranges=[(0, 255)] * 3, aspectmode="cube")
+    layout = _layout(title, axis_labels, height, ranges=[(0, 255)] * 3, aspectmode="cube", distance=1.15)
 
     def draw(fig):
         from msutils.plotting._images import plot_rgb_cloud

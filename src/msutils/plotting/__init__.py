@@ -13,7 +13,10 @@ stays short.
   :func:`label_colors`, :func:`plot_rgb_cloud`, :func:`plot_region_ranges`,
   :func:`plot_cluster_views` (3-D points with their 2-D projections);
 - comparisons and sweeps: :func:`plot_clustering_grid`, :func:`plot_curves`;
-- animations in static HTML: :func:`animation_html`.
+- animations in static HTML: :func:`animation_html`;
+- interactive 3-D figures (Plotly, offline, with a static fallback picture):
+  :func:`kde_surface_3d`, :func:`clusters_3d`, :func:`colour_cloud_3d`, which
+  return a :class:`Figure3D`.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from msutils.plotting._density import (
     plot_kernel_sum_1d,
     plot_modes_vs_bandwidth,
 )
+from msutils.plotting._interactive import Figure3D, clusters_3d, colour_cloud_3d, kde_surface_3d
 from msutils.plotting._images import (
     label_colors,
     plot_cluster_views,
@@ -40,9 +44,13 @@ from msutils.plotting._images import (
 from msutils.plotting._meanshift import climb_animation, plot_paths, plot_shift_norms, scatter_clusters
 
 __all__ = [
+    "Figure3D",
     "animation_html",
     "bandwidth_sweep_animation",
     "climb_animation",
+    "clusters_3d",
+    "colour_cloud_3d",
+    "kde_surface_3d",
     "label_colors",
     "plot_cluster_views",
     "plot_clustering_grid",

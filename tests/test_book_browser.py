@@ -70,8 +70,8 @@ SOLUTION_PAGES = _pages_containing('class="solution')
 def test_book_was_built():
     assert (HTML / "index.html").exists(), "no built book at _build/html: run `make book` first"
     expected = {f"book/{name}.html" for name in (
-        "intro", "01_kde", "02_bandwidth", "03_mean_shift", "04_blobs",
-        "05_thermograph", "errata", "performance", "api", "references")}
+        "intro", "01_kde", "02_bandwidth", "03_mean_shift", "convergence", "failure_modes",
+        "04_blobs", "05_thermograph", "errata", "segmenting_photos", "performance", "api", "references")}
     assert expected <= set(PAGES), f"pages missing from the build: {sorted(expected - set(PAGES))}"
 
 

@@ -367,3 +367,9 @@ def test_shadow_pair_slope_is_minus_the_weights(kernel, factor):
     plt.close(fig)
     with pytest.raises(ValueError, match="kernel must be"):
         plot_shadow_pair(axes, "gaussian")
+
+
+def test_3d_centres_are_drawn_in_front_of_the_points(ax3d):
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    pts, ctr = scatter_clusters(ax3d, X, labels=np.zeros(30, dtype=int), centers=[[0.0, 0.0, 0.0]])
+    assert not ax3d.computed_zorder and ctr.get_zorder() > pts.get_zorder()

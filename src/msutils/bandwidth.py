@@ -13,9 +13,13 @@ from data :math:`X` of shape ``(n, d)``:
   :cite:p:`silverman1986`, :math:`h = \sigma \left(\frac{4}{d+2}\right)^{1/(d+4)}
   n^{-1/(d+4)}`.
 
-The rules of thumb are optimal (in mean integrated squared error) for a
-Gaussian kernel when the data themselves are Gaussian with covariance
-:math:`\sigma^2 I`; they tend to over-smooth multi-modal data.
+Silverman's rule is the bandwidth that minimises the *asymptotic* mean
+integrated squared error of a Gaussian-kernel estimate when the data
+themselves are Gaussian with covariance :math:`\sigma^2 I`; Scott's rule has
+the same dependence on :math:`n` and :math:`d` but drops the constant factor
+:math:`(4/(d+2))^{1/(d+4)}` (1.06 in one dimension, 1 in two).  Both tend to
+over-smooth multi-modal data.  :func:`equivalent_bandwidth` converts a Gaussian
+bandwidth into the radius of a compact kernel that smooths as much.
 
 Examples
 --------

@@ -241,8 +241,9 @@ def kde_grid(
         Number of grid lines along each axis (at least 2).
     padding : float, default=3.0
         Without ``bounds``, the grid spans the data's range extended on every
-        side by ``padding * bandwidth`` (three bandwidths hold all but 1 % of
-        a Gaussian kernel's mass in two dimensions; compact kernels need 1).
+        side by ``padding * bandwidth`` (a disc of three bandwidths holds
+        98.9 % of a Gaussian kernel's mass in two dimensions; compact kernels
+        need 1).
     bounds : ((xmin, xmax), (ymin, ymax)), optional
         The grid's extent; overrides ``padding``.
     weights : array-like of shape (n,), optional

@@ -2,7 +2,7 @@
 
 The helpers take the trajectories recorded by
 ``MeanShift(record_paths=True).paths_`` — one array of shape
-``(n_steps + 1, d)`` per seed, from the seed to its converged mode — and the
+``(n_steps + 1, d)`` per seed, from the seed to where it stopped, near a mode — and the
 grid ``(xx, yy, zz)`` returned by :func:`msutils.density.kde_grid`.
 """
 
@@ -379,7 +379,9 @@ def scatter_clusters(
         Cluster labels; points get one colour per label (label -1, "no
         cluster", is grey).  Without labels every point has ``color``.
     centers : array-like of shape (n_clusters, d), optional
-        Cluster centres, drawn as large markers with a black edge.
+        Cluster centres, drawn as large markers with a black edge, in front of
+        the points (also on 3-D axes, whose depth sorting is switched off for
+        that).
     color : str, default="C0"
         Colour of the points when ``labels`` is None.
     center_color : str, default="red"
@@ -438,6 +440,8 @@ def scatter_clusters(
     center_artist = None
     if centers is not None:
         centers = check_data(centers, name="centers", n_features=d)
+        if is_3d:  # mplot3d orders collections by depth and ignores zorder unless told not to
+            ax.computed_zorder = False
         center_artist = ax.scatter(*[centers[:, j] for j in range(d)], s=center_size,
                                    color=center_color, edgecolor="black", linewidth=1.5,
                                    marker="o", zorder=10, label="cluster centres")
@@ -532,7 +536,7 @@ def plot_mean_shift_step(
     mean = w @ D / w.sum()
     shift = mean - x0
     grad = kde_gradient(x0[None], D, h, kernel=shadow)[0]
-    sizes = 12 + 120 * w / w.max()
+    sizes = 10 + 60 * w / w.max()
     inside = w > 0
     if d == 1:
         lo, hi = min(D.min(), x0[0]) - 2.5 * h, max(D.max(), x0[0]) + 2.5 * h
@@ -588,7 +592,7 @@ def plot_mean_shift_step(
         ax.plot([], [], color="C0", lw=5, alpha=0.6, label="gradient direction")
         ax.set(xlim=bounds[0], ylim=bounds[1], xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
     ax.set_title(title or f"One mean shift step, {kernel} weights (climbs the {shadow} KDE)")
-    ax.legend(fontsize="small", loc="best")
+    ax.legend(fontsize="small", loc="upper right" if d == 1 else "lower right")
     return {"mean": mean, "shift": shift, "gradient": grad, "weights": w}
 
 
@@ -640,12 +644,9 @@ def plot_shadow_pair(axes: Sequence[Axes], kernel: str = "flat") -> tuple[Line2D
                 ylabel="weight $g(r)$", ylim=(-0.05, 1.15))
     (k_line,) = axes[1].plot(r, k.profile(r), color="C3", lw=2.5,
                              label=f"{k.name}: $k(r)$, with $k'(r) = -{'' if factor == 1 else '2'}g(r)$")
-    # the slope -g at two places, as short tangents
-    for r0 in (0.25, 0.7):
-        slope = -factor * float(g.profile(r0))
-        t = np.array([r0 - 0.15, r0 + 0.15])
-        axes[1].plot(t, float(k.profile(r0)) + slope * (t - r0), color="C0", ls="--", lw=1.5,
-                     label=f"slope $-{'' if factor == 1 else '2'}g(r)$" if r0 == 0.25 else "_nolegend_")
+    slope_text = "-g(r) = -1" if kernel == "flat" else "-2g(r)"
+    axes[1].annotate(f"slope ${slope_text}$", xy=(0.45, float(k.profile(0.45))), xytext=(0.6, 0.75),
+                     arrowprops=dict(arrowstyle="->", color="0.3"), color="0.2")
     axes[1].set(title=f"Its shadow: {k.name} kernel", xlabel="squared distance $r = \\|x - x_i\\|^2 / h^2$",
                 ylabel="profile $k(r)$", ylim=(-0.05, 1.15))
     for ax in axes:

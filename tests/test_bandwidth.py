@@ -243,3 +243,41 @@ def test_estimate_bandwidth_is_bit_identical_to_sklearn(seed):
     X, _ = make_blobs(n_samples=n, n_features=3, random_state=seed)
     for quantile in (0.1, 0.3):
         assert estimate_bandwidth(X, quantile=quantile) == sk_estimate_bandwidth(X, quantile=quantile)
+
+
+# --- equivalent_bandwidth -----------------------------------------------------------------------
+
+from msutils.bandwidth import equivalent_bandwidth  # noqa: E402
+from msutils.density import kde as _kde  # noqa: E402
+
+
+@pytest.mark.parametrize("kernel, match, used", [("flat", "density", "flat"),
+                                                 ("epanechnikov", "density", "epanechnikov"),
+                                                 ("flat", "mean_shift", "epanechnikov"),
+                                                 ("epanechnikov", "mean_shift", "biweight")])
+@pytest.mark.parametrize("d", [1, 2])
+def test_equivalent_bandwidth_gives_the_gaussian_spread_per_axis(kernel, match, used, d):
+    """The kernel that is matched (the shadow for mean shift) has per-axis standard deviation h."""
+    h = 0.7
+    R = equivalent_bandwidth(h, kernel, d, match=match)
+    u = np.linspace(-R, R, 2001 if d == 1 else 401)
+    if d == 1:
+        dens = _kde(u, [0.0], R, kernel=used)
+        var = np.trapezoid(u**2 * dens, u)
+    else:
+        xx, yy = np.meshgrid(u, u)
+        dens = _kde(np.column_stack([xx.ravel(), yy.ravel()]), [[0.0, 0.0]], R, kernel=used).reshape(xx.shape)
+        var = np.trapezoid(np.trapezoid(xx**2 * dens, u, axis=1), u)
+    assert np.sqrt(var) == pytest.approx(h, rel=2e-3)
+
+
+def test_equivalent_bandwidth_known_values_and_errors():
+    assert equivalent_bandwidth(1.0, "flat", 1, match="density") == pytest.approx(np.sqrt(3))
+    assert equivalent_bandwidth(1.0, "flat", 2) == pytest.approx(np.sqrt(6))
+    assert equivalent_bandwidth(2.0, "gaussian", 5) == 2.0
+    with pytest.raises(ValueError, match="match must be"):
+        equivalent_bandwidth(1.0, "flat", 2, match="volume")
+    with pytest.raises(ValueError, match="shadow is not provided"):
+        equivalent_bandwidth(1.0, "biweight", 2)
+    with pytest.raises(ValueError):
+        equivalent_bandwidth(1.0, "flat", 0)

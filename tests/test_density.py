@@ -279,3 +279,45 @@ def test_grid_modes_rejects_bad_grids():
         grid_modes([0, 1, 2], [1, 2])
     with pytest.raises(ValueError, match="x must be strictly increasing"):
         grid_modes([0, 2, 1], [1, 2, 3])
+
+
+# --- kde_gradient ---------------------------------------------------------------------------------
+
+from msutils.density import kde_gradient  # noqa: E402
+from msutils.meanshift import mean_shift_vector  # noqa: E402
+
+
+@pytest.mark.parametrize("kernel", ["gaussian", "epanechnikov", "biweight"])
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_kde_gradient_matches_finite_differences(kernel, d):
+    rng = np.random.default_rng(d)
+    data = rng.normal(size=(60, d))
+    weights = rng.uniform(0.5, 2.0, 60)
+    points = rng.normal(scale=0.7, size=(7, d))
+    h, eps = 1.1, 1e-6
+    fd = np.stack([(kde(points + e, data, h, kernel=kernel, weights=weights)
+                    - kde(points - e, data, h, kernel=kernel, weights=weights)) / (2 * eps)
+                   for e in eps * np.eye(d)], axis=1)
+    grad = kde_gradient(points, data, h, kernel=kernel, weights=weights)
+    np.testing.assert_allclose(grad, fd, rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize("weights, shadow, c", [("flat", "epanechnikov", None), ("gaussian", "gaussian", 1.0)])
+def test_mean_shift_is_the_shadow_gradient_over_the_density(weights, shadow, c):
+    """m(x) - x = (h^2 / 2) (c_g / c_k) grad f_K / f_G, with c = 2 / (d + 2) for flat / Epanechnikov."""
+    rng = np.random.default_rng(5)
+    data = rng.normal(size=(200, 2))
+    x = rng.normal(scale=0.5, size=(5, 2))
+    h, d = 1.5, 2
+    factor = h**2 / (d + 2) if weights == "flat" else h**2
+    predicted = factor * kde_gradient(x, data, h, kernel=shadow) / kde(x, data, h, kernel=weights)[:, None]
+    np.testing.assert_allclose(mean_shift_vector(x, data, h, kernel=weights), predicted, rtol=1e-10, atol=1e-13)
+
+
+def test_kde_gradient_refuses_the_flat_kernel_and_bad_input():
+    with pytest.raises(ValueError, match="differentiable profile"):
+        kde_gradient([0.0], [0.0, 1.0], 1.0, kernel="flat")
+    with pytest.raises(ValueError, match="features"):
+        kde_gradient([[0.0, 1.0]], [0.0, 1.0], 1.0)
+    with pytest.raises(ValueError):
+        kde_gradient([0.0], [0.0, 1.0], -1.0)

@@ -163,7 +163,7 @@ def test_modes_plot_draws_counts_marks_and_reference(ax):
     assert ax.get_xscale() == "log"
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "Scott: 1.2" in legend and "Silverman: 1.5" in legend
-    assert "true number of clusters (4)" in legend
+    assert "groups the data were drawn from (4)" in legend
     assert _labelled(ax)
 
 
@@ -208,3 +208,48 @@ def test_sweep_animation_rejects_bad_bandwidths():
         bandwidth_sweep_animation([0.0, 1.0], [0.5, 0.0])
     with pytest.raises(ValueError, match="data has 2 features, but 1 were expected"):
         bandwidth_sweep_animation([[0.0, 1.0]], [0.5])
+
+
+# --- added for the chapters' figures (issue 11) --------------------------------------------------
+
+def test_surface_draws_the_points_on_the_surface_in_front_of_it(ax3d, blobs):
+    h = 0.6
+    grid = kde_grid(blobs, h, grid_size=80)
+    surf = plot_kde_surface(ax3d, grid, X=blobs)
+    (points,) = [c for c in ax3d.collections if c.get_label() == "data"]
+    z = points._offsets3d[2]
+    # on the surface: the gridded density at the points, close to the exact estimate there
+    exact = kde(blobs, blobs, h)
+    assert np.max(np.abs(z - exact)) < 0.02 * exact.max()
+    assert not ax3d.computed_zorder and points.get_zorder() > surf.get_zorder()
+
+
+def test_contours_accept_explicit_levels_for_a_shared_colour_scale(ax, blobs):
+    levels = np.linspace(0, 0.5, 11)
+    cs = plot_kde_contour(ax, kde_grid(blobs, 0.6, grid_size=30), levels=levels)
+    np.testing.assert_allclose(cs.levels, levels)
+
+
+@pytest.mark.parametrize("levels", [[0.3, 0.1], [1.0], "many", 0, [0.0, np.nan]])
+def test_contours_reject_bad_levels(ax, blobs, levels):
+    with pytest.raises(ValueError, match="levels must be"):
+        plot_kde_contour(ax, kde_grid(blobs, 0.6, grid_size=10), levels=levels)
+
+
+def test_modes_plot_with_marks_puts_the_legend_outside_the_axes(ax):
+    plot_modes_vs_bandwidth(ax, [0.1, 1, 10], [9, 3, 1], marks={"rule": 2.0}, true_count=3,
+                            true_label="groups")
+    legend = ax.get_legend()
+    assert legend.get_bbox_to_anchor().x0 > ax.get_window_extent().x1 - 1  # right of the axes
+    assert "groups (3)" in [t.get_text() for t in legend.get_texts()]
+
+
+def test_sweep_animation_frames_are_large_with_legible_text():
+    html = bandwidth_sweep_animation([0.0, 1.0, 3.0], [0.2, 2.0]).data
+    import base64
+    import struct
+
+    first = re.search(r'frames\[0\] = "data:image/png;base64,([^"]+)"', html).group(1)
+    png = base64.b64decode(first)
+    width, height = struct.unpack(">II", png[16:24])
+    assert width >= 640 and height >= 400

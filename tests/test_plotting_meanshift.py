@@ -281,3 +281,95 @@ def test_scatter_clusters_rejects_centres_of_wrong_dimension(ax):
 def test_scatter_clusters_rejects_wrong_number_of_axis_labels(ax):
     with pytest.raises(ValueError, match="axis_labels must hold 2 labels"):
         scatter_clusters(ax, np.zeros((4, 2)), axis_labels=["a"])
+
+
+# --- plot_shift_norms summary, outlines, animation size, one step, shadow pair --------------------
+
+from msutils.density import kde, kde_gradient  # noqa: E402
+from msutils.plotting._meanshift import plot_mean_shift_step, plot_shadow_pair  # noqa: E402
+
+
+def test_shift_norms_summary_draws_the_median_and_a_band(ax):
+    paths = geometric_paths([(4, 0), (2, 0), (1, 0)], [3, 3, 2])
+    (median,) = plot_shift_norms(ax, paths, bandwidth=1.0, summary=True, label="run")
+    # step t of a halving path from s has length s * 2**-t
+    np.testing.assert_allclose(median.get_xdata(), [1, 2, 3])
+    np.testing.assert_allclose(median.get_ydata(), [1.0, 0.5, 0.375])  # median of 3 at steps 1-2, of 2 at 3
+    assert any(c.get_label() == "10th to 90th percentile (run)" for c in ax.collections)
+
+
+def test_shift_norms_relative_divides_by_the_bandwidth(ax):
+    path = np.array([[8.0, 0.0], [4.0, 0.0], [3.0, 0.0]])
+    (line,) = plot_shift_norms(ax, [path], bandwidth=2.0, relative=True)
+    np.testing.assert_allclose(line.get_ydata(), [2.0, 0.5])
+    threshold = [ln for ln in ax.lines if ln.get_gid() == "msutils-stopping-threshold"]
+    assert threshold[0].get_ydata()[0] == pytest.approx(1e-3)
+    assert ax.get_ylabel().endswith("/ h$")
+
+
+def test_paths_have_a_dark_outline(ax):
+    (line,) = plot_paths(ax, geometric_paths([(2, 1)], [3]))
+    assert line.get_path_effects()
+
+
+def test_climb_animation_frames_are_at_least_640_pixels_wide():
+    import base64
+    import struct
+
+    html = climb_animation(np.zeros((1, 2)), geometric_paths([(1, 1)], [2])).data
+    first = re.search(r'frames\[0\] = "data:image/png;base64,([^"]+)"', html).group(1)
+    width, _ = struct.unpack(">II", base64.b64decode(first)[16:24])
+    assert width >= 640
+
+
+@pytest.mark.parametrize("kernel", ["flat", "gaussian"])
+@pytest.mark.parametrize("d", [1, 2])
+def test_one_step_figure_returns_the_weighted_mean_and_the_shadow_gradient(ax, kernel, d):
+    rng = np.random.default_rng(1)
+    data = rng.normal(size=(40, d))
+    x = np.full(d, 0.4)
+    h = 1.2
+    parts = plot_mean_shift_step(ax, data if d == 2 else data[:, 0], x, h, kernel=kernel)
+    r2 = np.sum((data - x) ** 2, axis=1) / h**2
+    w = (r2 <= 1).astype(float) if kernel == "flat" else np.exp(-0.5 * r2)
+    np.testing.assert_allclose(parts["mean"], w @ data / w.sum())
+    np.testing.assert_allclose(parts["shift"], parts["mean"] - x)
+    shadow = "epanechnikov" if kernel == "flat" else "gaussian"
+    np.testing.assert_allclose(parts["gradient"], kde_gradient(x[None], data, h, kernel=shadow)[0])
+    # the step points along the gradient (Cheng 1995): the cosine between them is 1
+    cos = parts["shift"] @ parts["gradient"] / np.linalg.norm(parts["shift"]) / np.linalg.norm(parts["gradient"])
+    assert cos == pytest.approx(1.0, abs=1e-12)
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "$m(x)$" in labels and "$x$" in labels
+
+
+def test_one_step_figure_rejects_bad_input(ax):
+    with pytest.raises(ValueError, match="1 or 2 features"):
+        plot_mean_shift_step(ax, np.zeros((5, 3)), np.zeros(3), 1.0)
+    with pytest.raises(ValueError, match="kernel must be 'flat' or 'gaussian'"):
+        plot_mean_shift_step(ax, [0.0, 1.0], 0.0, 1.0, kernel="biweight")
+    with pytest.raises(ValueError, match="holds no data"):
+        plot_mean_shift_step(ax, [0.0, 1.0], 10.0, 1.0)
+    with pytest.raises(ValueError, match="x"):
+        plot_mean_shift_step(ax, np.zeros((5, 2)), [0.0, 0.0, 0.0], 1.0)
+
+
+@pytest.mark.parametrize("kernel, factor", [("flat", 1.0), ("epanechnikov", 2.0)])
+def test_shadow_pair_slope_is_minus_the_weights(kernel, factor):
+    fig, axes = plt.subplots(1, 2)
+    g, k = plot_shadow_pair(axes, kernel)
+    r, gy = g.get_xydata().T
+    _, ky = k.get_xydata().T
+    inside = (r > 0.01) & (r < 0.99)
+    slope = np.gradient(ky, r)[inside]
+    np.testing.assert_allclose(slope, -factor * gy[inside], atol=1e-6)
+    plt.close(fig)
+    with pytest.raises(ValueError, match="kernel must be"):
+        plot_shadow_pair(axes, "gaussian")
+
+
+def test_3d_centres_are_drawn_in_front_of_the_points(ax3d):
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    pts, ctr = scatter_clusters(ax3d, X, labels=np.zeros(30, dtype=int), centers=[[0.0, 0.0, 0.0]])
+    assert not ax3d.computed_zorder and ctr.get_zorder() > pts.get_zorder()

@@ -13,9 +13,13 @@ from data :math:`X` of shape ``(n, d)``:
   :cite:p:`silverman1986`, :math:`h = \sigma \left(\frac{4}{d+2}\right)^{1/(d+4)}
   n^{-1/(d+4)}`.
 
-The rules of thumb are optimal (in mean integrated squared error) for a
-Gaussian kernel when the data themselves are Gaussian with covariance
-:math:`\sigma^2 I`; they tend to over-smooth multi-modal data.
+Silverman's rule is the bandwidth that minimises the *asymptotic* mean
+integrated squared error of a Gaussian-kernel estimate when the data
+themselves are Gaussian with covariance :math:`\sigma^2 I`; Scott's rule has
+the same dependence on :math:`n` and :math:`d` but drops the constant factor
+:math:`(4/(d+2))^{1/(d+4)}` (1.06 in one dimension, 1 in two).  Both tend to
+over-smooth multi-modal data.  :func:`equivalent_bandwidth` converts a Gaussian
+bandwidth into the radius of a compact kernel that smooths as much.
 
 Examples
 --------
@@ -36,9 +40,10 @@ import numpy as np
 from scipy.spatial import cKDTree
 from sklearn.utils import check_random_state
 
-from msutils._validation import check_data, check_positive_int, check_quantile
+from msutils._validation import check_bandwidth, check_data, check_positive_int, check_quantile
+from msutils.kernels import Kernel, get_kernel
 
-__all__ = ["estimate_bandwidth", "knn_distances", "scott_bandwidth", "silverman_bandwidth"]
+__all__ = ["equivalent_bandwidth", "estimate_bandwidth", "knn_distances", "scott_bandwidth", "silverman_bandwidth"]
 
 
 def knn_distances(X: Any, n_neighbors: int) -> np.ndarray:
@@ -224,3 +229,68 @@ def silverman_bandwidth(X: Any) -> float:
     X = check_data(X, ensure_2d=False, min_samples=2)
     n, d = X.shape
     return _radial_scale(X) * (4.0 / (d + 2)) ** (1.0 / (d + 4)) * n ** (-1.0 / (d + 4))
+
+
+#: For the profile (1 - r)^p on the unit ball, the per-axis variance of the kernel is
+#: 1 / (d + 2p + 2) (in units of its radius squared); p of each compact kernel:
+_POWER = {"flat": 0, "epanechnikov": 1, "biweight": 2}
+
+
+def equivalent_bandwidth(bandwidth: float, kernel: str | Kernel, d: int, *, match: str = "mean_shift") -> float:
+    r"""The bandwidth of ``kernel`` that smooths as much as a Gaussian kernel of bandwidth ``bandwidth``.
+
+    "As much" means: the same standard deviation along each axis.  A compact
+    kernel with profile :math:`(1 - r)^p` on the ball of radius :math:`R` has
+    per-axis variance :math:`R^2 / (d + 2p + 2)` in :math:`d` dimensions
+    (:math:`p = 0` flat, 1 Epanechnikov, 2 biweight); a Gaussian of bandwidth
+    :math:`h` has :math:`h^2`.  What is matched depends on the use:
+
+    * ``match="density"``: the kernel itself, used as a density estimate.  The
+      flat kernel then needs :math:`R = \sqrt{d+2}\,h`, the Epanechnikov
+      kernel :math:`R = \sqrt{d+4}\,h`.
+    * ``match="mean_shift"`` (default): the kernel used as mean shift's weights,
+      which climbs the estimate of its *shadow* (see :mod:`msutils.kernels`).
+      Only the shadow matters, so the flat kernel (shadow Epanechnikov) needs
+      :math:`R = \sqrt{d+4}\,h` and the Epanechnikov kernel (shadow biweight)
+      :math:`R = \sqrt{d+6}\,h`.
+
+    The Gaussian kernel is its own shadow and gets ``bandwidth`` back.
+
+    Parameters
+    ----------
+    bandwidth : float
+        The Gaussian bandwidth :math:`h > 0`.
+    kernel : str or Kernel
+        ``"gaussian"``, ``"flat"``, ``"epanechnikov"`` or ``"biweight"``.
+    d : int
+        The dimension of the data.
+    match : {"mean_shift", "density"}, default="mean_shift"
+        What is matched, see above.
+
+    Returns
+    -------
+    float
+        The radius :math:`R` (the bandwidth of a compact kernel).
+
+    Examples
+    --------
+    >>> round(equivalent_bandwidth(1.0, "flat", 1, match="density"), 4)  # sqrt(3)
+    1.7321
+    >>> round(equivalent_bandwidth(1.0, "flat", 2), 4)  # sqrt(6): climbs the Epanechnikov estimate
+    2.4495
+    >>> equivalent_bandwidth(0.8, "gaussian", 3)
+    0.8
+    """
+    h = check_bandwidth(bandwidth)
+    k = get_kernel(kernel)
+    dim = check_positive_int(d, name="d")
+    if match not in ("mean_shift", "density"):
+        raise ValueError(f"match must be 'mean_shift' or 'density', got {match!r}.")
+    name = k.name
+    if match == "mean_shift":
+        if k.shadow is None or k.shadow not in (*_POWER, "gaussian"):
+            raise ValueError(f"the {name} kernel's shadow is not provided, so it has no mean-shift equivalent.")
+        name = k.shadow
+    if name == "gaussian":
+        return h
+    return float(h * np.sqrt(dim + 2 * _POWER[name] + 2))

@@ -8,10 +8,13 @@ A radially symmetric kernel in :math:`d` dimensions is written through its
     K(u) = c_{k,d}\, k(\|u\|^2), \qquad c_{k,d} = \Big(\int_{\mathbb{R}^d} k(\|u\|^2)\,du\Big)^{-1}.
 
 Mean shift with weights :math:`g(\|(x_i - x)/h\|^2)` climbs the density
-estimated with the kernel whose profile :math:`k` satisfies :math:`k' = -g`
-(Cheng, 1995).  That kernel is called the *shadow* of :math:`g`: the flat
-kernel's shadow is the Epanechnikov kernel, the Epanechnikov kernel's shadow is
-the biweight kernel, and the Gaussian kernel is its own shadow.
+estimated with the kernel whose profile :math:`k` satisfies :math:`k' = -a\,g`
+for a constant :math:`a > 0` (Cheng, 1995).  That kernel is called the *shadow*
+of :math:`g`: the flat kernel's shadow is the Epanechnikov kernel
+(:math:`k = 1 - r`, :math:`a = 1`), the Epanechnikov kernel's shadow is the
+biweight kernel (:math:`k = (1 - r)^2`, :math:`a = 2`), and the Gaussian kernel
+is its own shadow (:math:`a = 1/2`).  The climb goes uphill at every step
+because the shadows' profiles are convex.
 
 Examples
 --------

@@ -8,7 +8,7 @@ stays short.
   :func:`plot_kde_surface`, :func:`plot_kde_contour`, :func:`plot_modes_vs_bandwidth`,
   :func:`bandwidth_sweep_animation`;
 - mean shift: :func:`plot_paths`, :func:`climb_animation`, :func:`plot_shift_norms`,
-  :func:`scatter_clusters`;
+  :func:`scatter_clusters`, :func:`plot_mean_shift_step`, :func:`plot_shadow_pair`;
 - images: :func:`show_image`, :func:`show_side_by_side`, :func:`show_labels`,
   :func:`label_colors`, :func:`plot_rgb_cloud`, :func:`plot_region_ranges`,
   :func:`plot_cluster_views` (3-D points with their 2-D projections);
@@ -69,3 +69,7 @@ __all__ = [
     "show_labels",
     "show_side_by_side",
 ]
+
+from msutils.plotting._meanshift import plot_mean_shift_step, plot_shadow_pair  # noqa: E402
+
+__all__ += ["plot_mean_shift_step", "plot_shadow_pair"]

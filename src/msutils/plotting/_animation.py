@@ -9,7 +9,18 @@ from html import escape
 import matplotlib.pyplot as plt
 from matplotlib.animation import Animation
 
-__all__ = ["animation_html"]
+__all__ = ["animation_html", "ANIMATION_STYLE"]
+
+#: Font sizes (points) of the book's animations: with frames about 720 pixels wide at 96 dpi,
+#: no text is smaller than 11 points.
+ANIMATION_STYLE = {
+    "font.size": 12,
+    "axes.titlesize": 13,
+    "axes.labelsize": 12,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "legend.fontsize": 11,
+}
 
 _UUID = re.compile(r"[0-9a-f]{32}")
 _CDN_LINK = re.compile(r'<link rel="stylesheet"\s*href="https://[^"]*font-awesome[^"]*">')

@@ -44,6 +44,20 @@ def _check_grid(grid: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return xx, yy, zz
 
 
+def _check_levels(levels: Any) -> int | np.ndarray:
+    """A positive number of contour levels, or an increasing array of finite levels."""
+    if isinstance(levels, (int, np.integer)) and not isinstance(levels, bool):
+        return check_positive_int(levels, name="levels")
+    try:
+        arr = np.asarray(levels, dtype=np.float64)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or arr.ndim != 1 or arr.size < 2 or not np.isfinite(arr).all() or (np.diff(arr) <= 0).any():
+        raise ValueError(f"levels must be a positive integer or an increasing sequence of at least two "
+                         f"finite numbers, got {levels!r}.")
+    return arr
+
+
 def _line_grid(data: np.ndarray, h: float, k: Kernel, n: int = 600) -> np.ndarray:
     """An evaluation grid that covers the data and the kernels' tails."""
     pad = (3.5 if np.isinf(k.support) else 1.25 * k.support) * h
@@ -204,7 +218,9 @@ def plot_kde_surface(
     grid : tuple (xx, yy, zz) of 2-D arrays
         The density on a grid, as returned by :func:`msutils.density.kde_grid`.
     X : array-like of shape (n, 2), optional
-        The data, drawn as black dots at height 0.
+        The data, drawn as black dots on the surface, at the height of the
+        gridded density at their positions (bilinear interpolation), and
+        always in front of it.
     cmap : str, default="viridis"
         Colour map of the surface (colour = height = density).
     colorbar : bool, default=True
@@ -233,14 +249,27 @@ def plot_kde_surface(
         raise ValueError("ax must be a 3-D axes; create it with fig.add_subplot(projection='3d').")
     xx, yy, zz = _check_grid(grid)
     surf = ax.plot_surface(xx, yy, zz, cmap=cmap, rstride=1, cstride=1, linewidth=0,
-                           antialiased=False, alpha=0.9)
+                           antialiased=False, alpha=0.9, zorder=1)
     if X is not None:
         X = check_data(X, n_features=2)
-        ax.scatter(X[:, 0], X[:, 1], np.zeros(len(X)), s=6, color="black", depthshade=False)
+        # mplot3d sorts whole collections by depth, which hides points under a surface; draw
+        # the points last instead, on the surface, with a white edge to stand out from it.
+        ax.computed_zorder = False
+        ax.scatter(X[:, 0], X[:, 1], _surface_height(xx, yy, zz, X), s=10, color="black",
+                   edgecolor="white", linewidth=0.4, depthshade=False, zorder=2, label="data")
     if colorbar:
         ax.figure.colorbar(surf, ax=ax, shrink=0.6, pad=0.1, label=zlabel)
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel, zlabel=zlabel)
     return surf
+
+
+def _surface_height(xx: np.ndarray, yy: np.ndarray, zz: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """The gridded function at the points ``X``, by bilinear interpolation (clipped to the grid)."""
+    from scipy.interpolate import RegularGridInterpolator
+
+    interp = RegularGridInterpolator((yy[:, 0], xx[0]), zz, method="linear")
+    pts = np.column_stack([np.clip(X[:, 1], yy[0, 0], yy[-1, 0]), np.clip(X[:, 0], xx[0, 0], xx[0, -1])])
+    return interp(pts)
 
 
 def plot_kde_contour(
@@ -266,8 +295,9 @@ def plot_kde_contour(
         The density on a grid, as returned by :func:`msutils.density.kde_grid`.
     X : array-like of shape (n, 2), optional
         The data, drawn as small white-edged dots.
-    levels : int, default=12
-        Number of contour levels.
+    levels : int or array-like of float, default=12
+        Number of contour levels, or the levels themselves (increasing); give
+        two plots the same levels to give them one colour scale.
     filled : bool, default=True
         Filled contours (``contourf``) or contour lines (``contour``).
     cmap : str, default="viridis"
@@ -292,7 +322,7 @@ def plot_kde_contour(
     >>> plt.close(fig)
     """
     xx, yy, zz = _check_grid(grid)
-    levels = check_positive_int(levels, name="levels")
+    levels = _check_levels(levels)
     draw = ax.contourf if filled else ax.contour
     cs = draw(xx, yy, zz, levels=levels, cmap=cmap)
     if X is not None:
@@ -312,6 +342,7 @@ def plot_modes_vs_bandwidth(
     *,
     marks: dict[str, float] | None = None,
     true_count: int | None = None,
+    true_label: str = "groups the data were drawn from",
     log_counts: bool = False,
     title: str = "Number of modes against the bandwidth",
     ylabel: str = "number of modes",
@@ -330,10 +361,13 @@ def plot_modes_vs_bandwidth(
     n_modes : array-like of shape (m,)
         The count at each bandwidth.
     marks : dict of str to float, optional
-        Named bandwidths (say, from rules of thumb) drawn as labelled vertical lines.
+        Named bandwidths (say, from rules of thumb) drawn as labelled vertical
+        lines; the legend then goes to the right of the axes.
     true_count : int, optional
-        A reference count (say, the number of clusters the data were drawn
-        from), drawn as a dotted horizontal line.
+        A reference count, drawn as a dotted horizontal line labelled
+        ``true_label``.
+    true_label : str, default="groups the data were drawn from"
+        What the reference count is (its value is appended).
     log_counts : bool, default=False
         Use a log scale for the counts too (with plain-number tick labels),
         for counts that run from hundreds down to one.
@@ -362,7 +396,7 @@ def plot_modes_vs_bandwidth(
         raise ValueError("bandwidths must be positive and strictly increasing.")
     (line,) = ax.step(h, m, where="mid", color="C0", lw=2, marker=".", label="modes")
     if true_count is not None:
-        ax.axhline(true_count, color="0.4", ls=":", lw=1.5, label=f"true number of clusters ({true_count})")
+        ax.axhline(true_count, color="0.4", ls=":", lw=1.5, label=f"{true_label} ({true_count})")
     for i, (name, value) in enumerate((marks or {}).items()):
         ax.axvline(check_bandwidth(value, name=f"marks[{name!r}]"), color=f"C{i + 1}", ls="--", lw=1.5,
                    label=f"{name}: {value:.3g}")
@@ -373,7 +407,10 @@ def plot_modes_vs_bandwidth(
         ax.yaxis.set_minor_formatter(NullFormatter())
         ylabel = f"{ylabel} (log scale)"
     ax.set(title=title, xlabel="bandwidth $h$ (log scale)", ylabel=ylabel)
-    ax.legend(fontsize="small")
+    if marks:  # outside the axes, so that it covers none of the lines
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    else:
+        ax.legend(fontsize="small")
     return line
 
 
@@ -383,8 +420,8 @@ def bandwidth_sweep_animation(
     *,
     kernel: str | Kernel = "gaussian",
     x: Any = None,
-    figsize: tuple[float, float] = (6, 4),
-    dpi: int = 70,
+    figsize: tuple[float, float] = (7.5, 4.5),
+    dpi: int = 96,
     interval: int = 250,
     title: str = "KDE",
     xlabel: str = "$x$",
@@ -408,9 +445,10 @@ def bandwidth_sweep_animation(
     x : array-like of shape (m,), optional
         Where to evaluate; by default 800 points over the data's range plus
         a margin (the widest kernel's tails, up to 30 % of the range).
-    figsize : tuple of float, default=(6, 4)
-        Figure size in inches.
-    dpi : int, default=70
+    figsize : tuple of float, default=(7.5, 4.5)
+        Figure size in inches; with the default ``dpi`` the frames are 720
+        pixels wide, and the text is set in 12-point type.
+    dpi : int, default=96
         Resolution of the frames.
     interval : int, default=250
         Delay between frames, in milliseconds.
@@ -437,7 +475,7 @@ def bandwidth_sweep_animation(
     """
     from matplotlib.animation import FuncAnimation
 
-    from msutils.plotting._animation import animation_html
+    from msutils.plotting._animation import ANIMATION_STYLE, animation_html
 
     data = check_data(data, name="data", ensure_2d=False, n_features=1)[:, 0]
     hs = check_data(bandwidths, name="bandwidths", ensure_2d=False, n_features=1)[:, 0]
@@ -454,24 +492,26 @@ def bandwidth_sweep_animation(
     curves = [kde(x, data, h, kernel=k) for h in hs]
     modes = [grid_modes(x, c) for c in curves]
 
-    fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
-    (line,) = ax.plot(x, curves[0], color="C3", lw=2)
-    dots = ax.scatter(modes[0], np.interp(modes[0], x, curves[0]), color="black", s=20, zorder=3,
-                      label="modes")
-    ax.plot(data, np.zeros_like(data), "|", color="0.3", ms=8)
-    ax.set(xlim=(x[0], x[-1]), ylim=(-0.03 * max(c.max() for c in curves), 1.05 * max(c.max() for c in curves)),
-           xlabel=xlabel, ylabel="density")
-    ax.legend(loc="upper right")
+    with plt.rc_context(ANIMATION_STYLE):  # legible text: the sizes are fixed when each text is made
+        fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
+        (line,) = ax.plot(x, curves[0], color="C3", lw=2)
+        dots = ax.scatter(modes[0], np.interp(modes[0], x, curves[0]), color="black", s=28, zorder=3,
+                          label="modes")
+        ax.plot(data, np.zeros_like(data), "|", color="0.3", ms=10)
+        top = max(c.max() for c in curves)
+        ax.set(xlim=(x[0], x[-1]), ylim=(-0.03 * top, 1.05 * top), xlabel=xlabel, ylabel="density")
+        ax.legend(loc="upper right")
+        ax.set_title(title)
 
-    def update(i: int):
-        line.set_ydata(curves[i])
-        dots.set_offsets(np.column_stack([modes[i], np.interp(modes[i], x, curves[i])]))
-        n = len(modes[i])
-        ax.set_title(f"{title}: h = {hs[i]:.3g}, {n} mode{'s' if n != 1 else ''}")
-        return line, dots
+        def update(i: int):
+            line.set_ydata(curves[i])
+            dots.set_offsets(np.column_stack([modes[i], np.interp(modes[i], x, curves[i])]))
+            n = len(modes[i])
+            ax.title.set_text(f"{title}: h = {hs[i]:.3g}, {n} mode{'s' if n != 1 else ''}")
+            return line, dots
 
-    update(0)
-    fig.tight_layout()
+        update(0)
+        fig.tight_layout()
     anim = FuncAnimation(fig, update, frames=len(hs), interval=interval, blit=False)
     if alt is None:
         alt = (f"Animation of the density estimate of {data.size} points as the bandwidth goes from "

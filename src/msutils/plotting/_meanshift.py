@@ -2,7 +2,7 @@
 
 The helpers take the trajectories recorded by
 ``MeanShift(record_paths=True).paths_`` — one array of shape
-``(n_steps + 1, d)`` per seed, from the seed to its converged mode — and the
+``(n_steps + 1, d)`` per seed, from the seed to where it stopped, near a mode — and the
 grid ``(xx, yy, zz)`` returned by :func:`msutils.density.kde_grid`.
 """
 
@@ -12,6 +12,7 @@ from typing import Any, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
@@ -23,6 +24,8 @@ from msutils.plotting._density import plot_kde_contour
 __all__ = ["plot_paths", "climb_animation", "plot_shift_norms", "scatter_clusters"]
 
 _THRESHOLD_GID = "msutils-stopping-threshold"
+#: A dark edge around light lines, so that they show on the yellow peaks of viridis too.
+_OUTLINE = [patheffects.Stroke(linewidth=2.2, foreground="black", alpha=0.7), patheffects.Normal()]
 
 
 def _check_paths(paths: Any, *, n_features: int | None = None) -> list[np.ndarray]:
@@ -74,14 +77,17 @@ def plot_paths(
         A density on a grid (as returned by :func:`msutils.density.kde_grid`),
         drawn as filled contours with a colour bar by
         :func:`msutils.plotting.plot_kde_contour`.
-    levels : int, default=12
-        Number of contour levels.
+    levels : int or array-like of float, default=12
+        Number of contour levels, or the levels themselves: give two panels
+        the same levels to give them one colour scale.
     cmap : str, default="viridis"
         Colour map of the contours.
     colorbar : bool, default=True
         Add a colour bar for the contours.
     color, end_color : str
-        Colour of the trajectories and of the end points (crosses).
+        Colour of the trajectories (drawn with a thin dark outline, so that
+        they show on light and dark contours alike) and of the end points
+        (crosses).
     title, xlabel, ylabel : str
         Title and axis labels.
 
@@ -109,12 +115,12 @@ def plot_paths(
         ax.scatter(X[:, 0], X[:, 1], s=10, color="black", zorder=3, label="data")
     lines = []
     for i, p in enumerate(paths):
-        (line,) = ax.plot(p[:, 0], p[:, 1], color=color, lw=0.8, alpha=0.8, zorder=3,
-                          label="trajectory" if i == 0 else "_nolegend_")
+        (line,) = ax.plot(p[:, 0], p[:, 1], color=color, lw=0.9, zorder=3,
+                          path_effects=_OUTLINE, label="trajectory" if i == 0 else "_nolegend_")
         lines.append(line)
     ends = np.array([p[-1] for p in paths])
-    ax.scatter(ends[:, 0], ends[:, 1], marker="x", s=40, color=end_color, zorder=4,
-               label="where it stopped")
+    ax.scatter(ends[:, 0], ends[:, 1], marker="x", s=40, color=end_color, zorder=4, linewidths=1.5,
+               path_effects=_OUTLINE, label="where it stopped")
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     return lines
 
@@ -130,8 +136,8 @@ def climb_animation(
     *,
     background: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     max_frames: int = 40,
-    figsize: tuple[float, float] = (6, 4),
-    dpi: int = 70,
+    figsize: tuple[float, float] = (7.5, 5.0),
+    dpi: int = 96,
     interval: int = 150,
     levels: int = 12,
     cmap: str = "viridis",
@@ -157,9 +163,10 @@ def climb_animation(
         A density on a grid, drawn as filled contours (with a colour bar).
     max_frames : int, default=40
         The largest number of frames.
-    figsize : tuple of float, default=(6, 4)
-        Figure size in inches.
-    dpi : int, default=70
+    figsize : tuple of float, default=(7.5, 5.0)
+        Figure size in inches; with the default ``dpi`` the frames are 720
+        pixels wide, and the text is set in 11- to 13-point type.
+    dpi : int, default=96
         Resolution of the frames; with ``figsize`` it sets the HTML size.
     interval : int, default=150
         Delay between frames, in milliseconds.
@@ -187,7 +194,7 @@ def climb_animation(
     """
     from matplotlib.animation import FuncAnimation
 
-    from msutils.plotting._animation import animation_html
+    from msutils.plotting._animation import ANIMATION_STYLE, animation_html
 
     X = check_data(X, n_features=2)
     paths = _check_paths(paths, n_features=2)
@@ -200,20 +207,21 @@ def climb_animation(
     def positions(t: int) -> np.ndarray:
         return np.array([p[min(t, len(p) - 1)] for p in paths])
 
-    fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
-    if background is not None:
-        plot_kde_contour(ax, background, levels=levels, cmap=cmap)
-    ax.scatter(X[:, 0], X[:, 1], s=4, color="0.6", zorder=2)
-    start = positions(0)
-    moving = ax.scatter(start[:, 0], start[:, 1], s=14, color="red", edgecolor="white",
-                        linewidth=0.4, zorder=3)
-    ax.set(xlabel=xlabel, ylabel=ylabel)
-    ax.set_title(f"{title} (step 0)")
-    fig.tight_layout()
+    with plt.rc_context(ANIMATION_STYLE):  # legible text: the sizes are fixed when each text is made
+        fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
+        if background is not None:
+            plot_kde_contour(ax, background, levels=levels, cmap=cmap)
+        ax.scatter(X[:, 0], X[:, 1], s=6, color="0.6", zorder=2)
+        start = positions(0)
+        moving = ax.scatter(start[:, 0], start[:, 1], s=22, color="red", edgecolor="white",
+                            linewidth=0.5, zorder=3)
+        ax.set(xlabel=xlabel, ylabel=ylabel)
+        ax.set_title(f"{title} (step 0)")
+        fig.tight_layout()
 
     def update(t: int):
         moving.set_offsets(positions(int(t)))
-        ax.set_title(f"{title} (step {int(t)})")
+        ax.title.set_text(f"{title} (step {int(t)})")
         return (moving,)
 
     anim = FuncAnimation(fig, update, frames=steps, interval=interval, blit=False)
@@ -230,6 +238,8 @@ def plot_shift_norms(
     color: str = "C0",
     label: str | None = None,
     alpha: float = 0.4,
+    summary: bool = False,
+    relative: bool = False,
     title: str = "Length of each mean shift step",
 ) -> list[Line2D]:
     r"""Plot the length of every step, per trajectory, on a log scale.
@@ -260,7 +270,15 @@ def plot_shift_norms(
     label : str, optional
         Legend label of this run (attached to its first line).
     alpha : float, default=0.4
-        Opacity of the lines.
+        Opacity of the lines (of the band, with ``summary=True``).
+    summary : bool, default=False
+        Instead of one line per trajectory, draw at each iteration the median
+        of the (non-zero) step lengths of the trajectories that take that step,
+        and a band from their 10th to their 90th percentile: readable for
+        hundreds of trajectories.
+    relative : bool, default=False
+        Give the step lengths in units of the bandwidth, so that runs with
+        different bandwidths share one threshold line.
     title : str
         Title of the axes.
 
@@ -268,8 +286,9 @@ def plot_shift_norms(
     -------
     list of matplotlib.lines.Line2D
         One line per trajectory with at least one step: x is the step number
-        (1, 2, ...), y the step length :math:`\|x_{t} - x_{t-1}\|` (zero
-        steps left out).
+        (1, 2, ...), y the step length :math:`\|x_{t} - x_{t-1}\|` (divided
+        by the bandwidth if ``relative``; zero steps left out).  With
+        ``summary=True``, one line: the median.
 
     Examples
     --------
@@ -288,8 +307,10 @@ def plot_shift_norms(
     if isinstance(zero_tol, bool) or not isinstance(zero_tol, (int, float)) or not 0 <= zero_tol < tol:
         raise ValueError(f"zero_tol must be a number in [0, tol) = [0, {tol:g}), got {zero_tol!r}.")
     floor = zero_tol * bandwidth
+    unit = bandwidth if relative else 1.0
     lines: list[Line2D] = []
     zeros_at: list[int] = []
+    runs = []  # (steps, non-zero step lengths) per trajectory
     for p in paths:
         if len(p) < 2:
             continue
@@ -297,21 +318,39 @@ def plot_shift_norms(
         steps = np.arange(1, len(p))
         zero = norms <= floor
         zeros_at.extend(steps[zero].tolist())
-        (line,) = ax.plot(steps[~zero], norms[~zero], color=color, lw=0.8, alpha=alpha,
-                          label=(label if label is not None and not lines else "_nolegend_"))
-        lines.append(line)
+        runs.append((steps[~zero], norms[~zero] / unit))
+    if summary:
+        per_step: dict[int, list[float]] = {}
+        for steps, norms in runs:
+            for t, v in zip(steps.tolist(), norms.tolist()):
+                per_step.setdefault(t, []).append(v)
+        ts = np.array(sorted(per_step))
+        if ts.size:
+            q = np.array([np.percentile(per_step[t], [10, 50, 90]) for t in ts])
+            ax.fill_between(ts, q[:, 0], q[:, 2], color=color, alpha=alpha, linewidth=0,
+                            label=f"10th to 90th percentile{f' ({label})' if label else ''}")
+            (line,) = ax.plot(ts, q[:, 1], color=color, lw=2, marker=".",
+                              label=f"median{f' ({label})' if label else ''}")
+            lines.append(line)
+    else:
+        for steps, norms in runs:
+            (line,) = ax.plot(steps, norms, color=color, lw=0.8, alpha=alpha,
+                              label=(label if label is not None and not lines else "_nolegend_"))
+            lines.append(line)
     if zeros_at:
         bottom = blended_transform_factory(ax.transData, ax.transAxes)
         ax.scatter(sorted(set(zeros_at)), np.full(len(set(zeros_at)), 0.03), transform=bottom,
                    marker="v", color=color, s=30, clip_on=False,
                    label=f"step of length 0{f' ({label})' if label else ''}")
-    threshold = tol * bandwidth
+    threshold = tol * bandwidth / unit
     if not any(line.get_gid() == _THRESHOLD_GID and line.get_ydata()[0] == threshold
                for line in ax.lines):
-        ax.axhline(threshold, color=color, ls="--", lw=1.2, gid=_THRESHOLD_GID,
-                   label=f"stopping threshold {tol:g} h = {threshold:.3g}")
+        text = f"stopping threshold {tol:g} h" + ("" if relative else f" = {threshold:.3g}")
+        ax.axhline(threshold, color="0.3" if relative else color, ls="--", lw=1.2, gid=_THRESHOLD_GID,
+                   label=text)
     ax.set_yscale("log")
-    ax.set(title=title, xlabel="iteration", ylabel="step length $\\|m(x) - x\\|$")
+    ylabel = "step length $\\|m(x) - x\\| / h$" if relative else "step length $\\|m(x) - x\\|$"
+    ax.set(title=title, xlabel="iteration", ylabel=ylabel)
     return lines
 
 
@@ -340,7 +379,9 @@ def scatter_clusters(
         Cluster labels; points get one colour per label (label -1, "no
         cluster", is grey).  Without labels every point has ``color``.
     centers : array-like of shape (n_clusters, d), optional
-        Cluster centres, drawn as large markers with a black edge.
+        Cluster centres, drawn as large markers with a black edge, in front of
+        the points (also on 3-D axes, whose depth sorting is switched off for
+        that).
     color : str, default="C0"
         Colour of the points when ``labels`` is None.
     center_color : str, default="red"
@@ -399,6 +440,8 @@ def scatter_clusters(
     center_artist = None
     if centers is not None:
         centers = check_data(centers, name="centers", n_features=d)
+        if is_3d:  # mplot3d orders collections by depth and ignores zorder unless told not to
+            ax.computed_zorder = False
         center_artist = ax.scatter(*[centers[:, j] for j in range(d)], s=center_size,
                                    color=center_color, edgecolor="black", linewidth=1.5,
                                    marker="o", zorder=10, label="cluster centres")
@@ -408,3 +451,204 @@ def scatter_clusters(
         ax.set_zlabel(names[2])
     ax.set_title(title)
     return points, center_artist
+
+
+def plot_mean_shift_step(
+    ax: Axes,
+    data: Any,
+    x: Any,
+    bandwidth: float,
+    *,
+    kernel: str = "flat",
+    title: str | None = None,
+) -> dict[str, np.ndarray]:
+    r"""Draw one mean shift step at ``x``, in one or two dimensions.
+
+    The picture holds everything the step is made of: the data, each drawn
+    with a size proportional to its weight :math:`g(\|(x - x_i)/h\|^2)` (grey
+    when the weight is zero), the window (the ball of radius :math:`h` for the
+    flat kernel; circles at :math:`h` and :math:`2h` for the Gaussian), the
+    weighted mean :math:`m(x)`, the arrow :math:`m(x) - x`, and the density that
+    the step climbs, estimated with the kernel's shadow (see
+    :mod:`msutils.kernels`), with the direction of its gradient at :math:`x`.
+    In one dimension the density is a curve and its gradient its tangent at
+    :math:`x`; in two, contour lines and a blue arrow under the red one.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    data : array-like of shape (n,), (n, 1) or (n, 2)
+        The data, on the line or in the plane.
+    x : float or array-like of shape (1,) or (2,)
+        Where the step starts.
+    bandwidth : float
+        The bandwidth :math:`h`.
+    kernel : {"flat", "gaussian"}, default="flat"
+        The kernel that weights the points.  Its shadow, whose density the step
+        climbs, is the Epanechnikov kernel for ``"flat"`` and the Gaussian
+        itself for ``"gaussian"``.
+    title : str, optional
+        Title; by default it names the kernel and its shadow.
+
+    Returns
+    -------
+    dict
+        ``"mean"``: :math:`m(x)`; ``"shift"``: :math:`m(x) - x`; ``"gradient"``:
+        the gradient of the shadow's density estimate at :math:`x`; ``"weights"``:
+        the weight of every data point.  All arrays of float64.
+
+    Raises
+    ------
+    ValueError
+        For data of more than two dimensions, a kernel other than the two
+        above, or a window that holds no data.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> parts = plot_mean_shift_step(ax, [0.0, 1.0, 3.0], 0.5, 1.0)  # flat: mean of 0 and 1
+    >>> parts["mean"], parts["shift"]
+    (array([0.5]), array([0.]))
+    >>> plt.close(fig)
+    """
+    from matplotlib.patches import Circle
+
+    from msutils.density import kde, kde_gradient, kde_grid
+    from msutils.kernels import get_kernel
+
+    D = check_data(data, name="data", ensure_2d=False)
+    d = D.shape[1]
+    if d > 2:
+        raise ValueError(f"data must have 1 or 2 features to be drawn, got {d}.")
+    x0 = check_data(np.reshape(np.asarray(x), (1, -1)), name="x", n_features=d)[0]
+    h = check_bandwidth(bandwidth)
+    if kernel not in ("flat", "gaussian"):
+        raise ValueError(f"kernel must be 'flat' or 'gaussian', got {kernel!r}.")
+    k = get_kernel(kernel)
+    shadow = k.shadow
+    r2 = np.sum((D - x0) ** 2, axis=1) / h**2
+    w = k.profile(r2)
+    if w.sum() == 0:
+        raise ValueError(f"the window at x = {x0.tolist()} holds no data; choose x nearer the data or a larger "
+                         "bandwidth.")
+    mean = w @ D / w.sum()
+    shift = mean - x0
+    grad = kde_gradient(x0[None], D, h, kernel=shadow)[0]
+    sizes = 10 + 60 * w / w.max()
+    inside = w > 0
+    if d == 1:
+        lo, hi = min(D.min(), x0[0]) - 2.5 * h, max(D.max(), x0[0]) + 2.5 * h
+        line = np.linspace(lo, hi, 1200)
+        f = kde(line, D, h, kernel=shadow)
+        top = f.max()
+        ax.plot(line, f, color="C3", lw=2, label=f"density climbed ({shadow} KDE)")
+        fx = float(kde(x0[None], D, h, kernel=shadow)[0])
+        t = np.linspace(x0[0] - 0.6 * h, x0[0] + 0.6 * h, 2)
+        ax.plot(t, fx + grad[0] * (t - x0[0]), color="C0", lw=2, ls="--", label="its slope at $x$ (gradient)")
+        if kernel == "flat":
+            ax.axvspan(x0[0] - h, x0[0] + h, color="0.85", zorder=0, label="window $|x_i - x| \\leq h$")
+        else:
+            ax.plot(line, 0.6 * top * k.profile((line - x0[0]) ** 2 / h**2), color="0.5", lw=1.2, ls=":",
+                    label="weights $g$ (scaled)")
+        ax.scatter(D[inside, 0], np.zeros(inside.sum()), s=sizes[inside], color="black", zorder=3,
+                   label="data, sized by weight")
+        if (~inside).any():
+            ax.scatter(D[~inside, 0], np.zeros((~inside).sum()), s=12, color="0.6", zorder=3,
+                       label="data, weight 0")
+        ax.plot([x0[0]], [fx], "o", color="C0", ms=8, zorder=4, label="$x$")
+        ax.plot([mean[0]], [0], "D", color="C3", ms=9, zorder=4, markeredgecolor="black", label="$m(x)$")
+        y_arrow = -0.12 * top
+        ax.annotate("", xy=(mean[0], y_arrow), xytext=(x0[0], y_arrow),
+                    arrowprops=dict(arrowstyle="-|>", color="C3", lw=2.5, mutation_scale=18))
+        ax.text((x0[0] + mean[0]) / 2, y_arrow - 0.03 * top, "$m(x) - x$", ha="center", va="top", color="C3")
+        ax.set(xlim=(lo, hi), ylim=(-0.25 * top, 1.15 * top), xlabel="$x$", ylabel="density")
+        ax.axhline(0, color="0.3", lw=0.8)
+    else:
+        bounds = [(min(D[:, j].min(), x0[j]) - 1.5 * h, max(D[:, j].max(), x0[j]) + 1.5 * h) for j in range(2)]
+        grid = kde_grid(D, h, kernel=shadow, grid_size=150, bounds=bounds)
+        cs = ax.contour(*grid, levels=10, cmap="viridis", linewidths=1)
+        ax.figure.colorbar(cs, ax=ax, label=f"{shadow} density estimate")
+        radii = [h] if kernel == "flat" else [h, 2 * h]
+        for j, r in enumerate(radii):
+            ax.add_patch(Circle(tuple(x0), r, fill=kernel == "flat" and j == 0, facecolor="0.9",
+                                edgecolor="0.35", ls="-" if j == 0 else ":", lw=1.2, zorder=0,
+                                label="window $\\|x_i - x\\| \\leq h$" if kernel == "flat"
+                                else ("$h$ and $2h$ from $x$" if j == 0 else "_nolegend_")))
+        ax.scatter(D[inside, 0], D[inside, 1], s=sizes[inside], color="black", zorder=3,
+                   label="data, sized by weight")
+        if (~inside).any():
+            ax.scatter(D[~inside, 0], D[~inside, 1], s=10, color="0.6", zorder=3, label="data, weight 0")
+        length = np.linalg.norm(shift)
+        g_dir = grad / np.linalg.norm(grad) if np.linalg.norm(grad) > 0 else grad
+        ax.annotate("", xy=tuple(x0 + 1.35 * length * g_dir), xytext=tuple(x0),
+                    arrowprops=dict(arrowstyle="-|>", color="C0", lw=5, alpha=0.6, mutation_scale=22), zorder=4)
+        ax.annotate("", xy=tuple(mean), xytext=tuple(x0),
+                    arrowprops=dict(arrowstyle="-|>", color="C3", lw=2.5, mutation_scale=18), zorder=5)
+        ax.plot([x0[0]], [x0[1]], "o", color="C0", ms=9, zorder=6, markeredgecolor="white", label="$x$")
+        ax.plot([mean[0]], [mean[1]], "D", color="C3", ms=9, zorder=6, markeredgecolor="black", label="$m(x)$")
+        ax.plot([], [], color="C3", lw=2.5, label="$m(x) - x$")
+        ax.plot([], [], color="C0", lw=5, alpha=0.6, label="gradient direction")
+        ax.set(xlim=bounds[0], ylim=bounds[1], xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
+    ax.set_title(title or f"One mean shift step, {kernel} weights (climbs the {shadow} KDE)")
+    ax.legend(fontsize="small", loc="upper right" if d == 1 else "lower right")
+    return {"mean": mean, "shift": shift, "gradient": grad, "weights": w}
+
+
+def plot_shadow_pair(axes: Sequence[Axes], kernel: str = "flat") -> tuple[Line2D, Line2D]:
+    r"""Draw a kernel's profile :math:`g` beside its shadow's profile :math:`k`, with :math:`k' = -g`.
+
+    Left, the weights mean shift gives a point at squared distance
+    :math:`r = \|(x_i - x)/h\|^2`; right, the profile of the kernel whose
+    density those weights climb (Cheng, 1995): its slope is minus the left
+    curve, up to a constant factor.  For ``"flat"`` the pair is the flat kernel
+    and the Epanechnikov kernel, :math:`k(r) = 1 - r` with slope :math:`-1 = -g`
+    on :math:`[0, 1]`; for ``"epanechnikov"``, the Epanechnikov and biweight
+    kernels, :math:`k(r) = (1 - r)^2` with :math:`k' = -2g`.
+
+    Parameters
+    ----------
+    axes : sequence of two matplotlib.axes.Axes
+        Where to draw: the weights, then the shadow.
+    kernel : {"flat", "epanechnikov"}, default="flat"
+        The weighting kernel.
+
+    Returns
+    -------
+    (weights, shadow) : two matplotlib.lines.Line2D
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, axes = plt.subplots(1, 2)
+    >>> g, k = plot_shadow_pair(axes)
+    >>> g.get_label()
+    'flat: $g(r)$'
+    >>> k.get_ydata()[:3].tolist()  # 1 - r
+    [1.0, 0.999, 0.998]
+    >>> plt.close(fig)
+    """
+    from msutils.kernels import get_kernel
+
+    if kernel not in ("flat", "epanechnikov"):
+        raise ValueError(f"kernel must be 'flat' or 'epanechnikov', got {kernel!r}.")
+    if len(axes) != 2:
+        raise ValueError(f"axes must hold two axes (weights, shadow), got {len(axes)}.")
+    g = get_kernel(kernel)
+    k = get_kernel(g.shadow)
+    r = np.linspace(0, 1.5, 1501)
+    factor = 1.0 if kernel == "flat" else 2.0  # k' = -factor * g
+    (g_line,) = axes[0].plot(r, g.profile(r), color="C0", lw=2.5, label=f"{g.name}: $g(r)$")
+    axes[0].set(title=f"Weights: {g.name} kernel", xlabel="squared distance $r = \\|x_i - x\\|^2 / h^2$",
+                ylabel="weight $g(r)$", ylim=(-0.05, 1.15))
+    (k_line,) = axes[1].plot(r, k.profile(r), color="C3", lw=2.5,
+                             label=f"{k.name}: $k(r)$, with $k'(r) = -{'' if factor == 1 else '2'}g(r)$")
+    slope_text = "-g(r) = -1" if kernel == "flat" else "-2g(r)"
+    axes[1].annotate(f"slope ${slope_text}$", xy=(0.45, float(k.profile(0.45))), xytext=(0.6, 0.75),
+                     arrowprops=dict(arrowstyle="->", color="0.3"), color="0.2")
+    axes[1].set(title=f"Its shadow: {k.name} kernel", xlabel="squared distance $r = \\|x - x_i\\|^2 / h^2$",
+                ylabel="profile $k(r)$", ylim=(-0.05, 1.15))
+    for ax in axes:
+        ax.legend(fontsize="small", loc="upper right")
+    return g_line, k_line

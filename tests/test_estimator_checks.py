@@ -1,4 +1,4 @@
-"""scikit-learn's estimator checks on msutils.MeanShift (every kernel).
+"""scikit-learn's estimator checks on msutils.MeanShift (every kernel, both labelling rules) and BlurringMeanShift.
 
 The checks come from :func:`sklearn.utils.estimator_checks.estimator_checks_generator`
 (what ``parametrize_with_checks`` uses), with two adjustments:
@@ -23,7 +23,7 @@ import os
 import pytest
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
-from msutils.meanshift import MeanShift
+from msutils.meanshift import BlurringMeanShift, MeanShift
 
 ESTIMATORS = [
     MeanShift(),
@@ -31,6 +31,8 @@ ESTIMATORS = [
     MeanShift(kernel="epanechnikov", bandwidth=0.5),
     MeanShift(kernel="gaussian", bandwidth=0.5, assign_labels="basin"),
     MeanShift(assign_labels="basin"),
+    BlurringMeanShift(),
+    BlurringMeanShift(bandwidth=0.5),
 ]
 
 # Every check applies and passes: no expected failures.
@@ -62,7 +64,7 @@ def _cases():
 
 
 def _case_id(obj):
-    if isinstance(obj, MeanShift):
+    if isinstance(obj, (MeanShift, BlurringMeanShift)):
         return repr(obj)
     return _check_name(obj)
 

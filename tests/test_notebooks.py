@@ -98,3 +98,59 @@ def test_rerunning_a_chapter_gives_byte_identical_text_outputs():
     assert runs[0] == runs[1]
     stored = _text_outputs(nbformat.read(path, as_version=4))
     assert runs[0] == stored, "a fresh run differs from the stored outputs"
+
+
+# A decimal number in a stored output: its digits (sign, exponent and separators aside) are what
+# another CPU's SIMD kernels may change in the last places.
+_FLOAT = re.compile(r"(?<![\w.])[-+]?(\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])")
+MAX_SIGNIFICANT_DIGITS = 6
+
+
+def _significant_digits(token: str) -> int:
+    mantissa = re.split(r"[eE]", token.lstrip("+-"))[0]
+    return len(mantissa.replace(".", "").lstrip("0")) or 1
+
+
+def _checked_texts(cell) -> list[str]:
+    """What nbval compares as text, and what the prose quotes through glue."""
+    texts = []
+    for out in cell.outputs:
+        if out.output_type == "stream":
+            texts.append(out.text)
+        elif out.output_type in ("execute_result", "display_data"):
+            for mime, value in out.get("data", {}).items():
+                if mime.startswith("image/"):
+                    continue  # base64 pictures: nbval does not compare them and they hold no numbers
+                texts.append(value if isinstance(value, str) else json.dumps(value))
+    return texts
+
+
+def _long_floats(text: str) -> list[str]:
+    text = re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "", text)
+    return [m.group(0) for m in _FLOAT.finditer(text) if _significant_digits(m.group(0)) > MAX_SIGNIFICANT_DIGITS]
+
+
+def test_long_float_detector():
+    assert _long_floats("h = 3.3336521420531633") == ["3.3336521420531633"]
+    assert _long_floats("'1.431650458847352'") == ["1.431650458847352"]
+    assert _long_floats("err 4.440892098500626e-15 and 3.2931601681853616e-11") == [
+        "4.440892098500626e-15", "3.2931601681853616e-11"]
+    assert _long_floats("h = 3.334, 12 clusters, 76,800 px, ratio 0.000123, 1e-12, 2.5e+03, v1.2.3") == []
+    assert _long_floats("array([0.123457, 12.5])") == []
+    assert _long_floats("array([1.43165046])") == ["1.43165046"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_outputs_carry_no_last_bit_digits(path):
+    """Glued and printed numbers are rounded to the precision the prose shows (at most
+    six significant digits): the last bits of a float depend on the CPU's SIMD kernels."""
+    nb = nbformat.read(path, as_version=4)
+    bad = {}
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        hits = [f for text in _checked_texts(cell) for f in _long_floats(text)]
+        if hits:
+            bad[i] = hits[:3]
+    assert not bad, (f"{path.name}: cells (0-based index in the notebook) with numbers of more than "
+                     f"{MAX_SIGNIFICANT_DIGITS} significant digits in stored outputs: {bad}")

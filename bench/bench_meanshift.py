@@ -5,6 +5,9 @@ and one fit cannot warm another's caches); the parent compares the results.
 The times are wall-clock seconds of ``fit`` alone (data loading and imports
 excluded), the best of a few repeats where a fit is cheap.
 
+A last section times ``assign_labels="basin"`` (every distinct point climbs)
+against the default nearest-centre labels on the two photos.
+
 Usage::
 
     .venv/bin/python bench/bench_meanshift.py            # full run -> bench/results.json
@@ -77,8 +80,11 @@ def make_case(case: str, n: int | None) -> tuple[np.ndarray, dict]:
 def worker(spec: dict) -> dict:
     """Fit one implementation on one case; save centres and labels; report time and memory."""
     X, params = make_case(spec["case"], spec.get("n"))
-    if spec["impl"] == "msutils":
+    if spec["impl"] in ("msutils", "msutils-basin"):
         from msutils.meanshift import MeanShift
+
+        if spec["impl"] == "msutils-basin":
+            params = {**params, "assign_labels": "basin"}
     else:
         from sklearn.cluster import MeanShift
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -144,6 +150,29 @@ def compare(case: str, n: int | None, *, repeats: int, run_sklearn: bool, tmp: P
     return row
 
 
+def basin_cost(case: str, n: int | None, *, repeats: int, tmp: Path) -> dict:
+    """msutils with ``assign_labels="basin"`` against the default ``"nearest"``, on one case."""
+    near_file, basin_file = tmp / f"{case}-{n}-near.npz", tmp / f"{case}-{n}-basin.npz"
+    near = run_child(case, "msutils", n, repeats, near_file)
+    basin = run_child(case, "msutils-basin", n, repeats, basin_file)
+    a, b = np.load(near_file), np.load(basin_file)
+    return {
+        "case": case, "n": near["n_samples"], "n_distinct": near["n_distinct"],
+        "nearest_s": near["time_s"], "basin_s": basin["time_s"],
+        "ratio": basin["time_s"] / near["time_s"],
+        "basin_peak_rss_mb": basin["peak_rss_mb"],
+        "same_centres": bool(np.array_equal(a["centers"], b["centers"])),
+        "fraction_labels_differ": float(np.mean(a["labels"] != b["labels"])),
+    }
+
+
+def print_basin(row: dict) -> None:
+    print(f"basin labels on {row['case']} (n = {row['n']}, {row['n_distinct']} distinct): "
+          f"nearest {row['nearest_s']:.2f} s, basin {row['basin_s']:.2f} s ({row['ratio']:.0f} x); "
+          f"same centres: {row['same_centres']}; labels differ for "
+          f"{100 * row['fraction_labels_differ']:.1f} % of the points")
+
+
 def machine() -> dict:
     import scipy
     import sklearn
@@ -197,7 +226,7 @@ def main(argv: list[str] | None = None) -> None:
     quick = args.quick
     out = HERE / "out" / "results_quick.json" if quick else HERE / "results.json"
     sizes = [1_000, 10_000] if quick else [1_000, 10_000, 100_000, 1_000_000]
-    result = {"machine": machine(), "quick": quick, "rows": [], "scaling": []}
+    result = {"machine": machine(), "quick": quick, "rows": [], "scaling": [], "basin": []}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         # 1. the article's image recipe on china.jpg and on the thermogram; 2. the article's 120 blobs
@@ -216,6 +245,11 @@ def main(argv: list[str] | None = None) -> None:
                 last = (n, row["sklearn_s"])
             result["scaling"].append(row)
             print_table([row])
+        # 4. the cost of basin labelling (every distinct point climbs) on the photos
+        for case in ("china", "thermogram"):
+            row = basin_cost(case, 4 if quick else None, repeats=1, tmp=tmp)
+            result["basin"].append(row)
+            print_basin(row)
     result["machine"]["load_average_at_end"] = list(os.getloadavg())
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")

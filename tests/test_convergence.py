@@ -98,3 +98,73 @@ def test_rate_vs_bandwidth_modes_merge():
 def test_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# ----------------------------------------------------------------------------- plotting helpers
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+from msutils.convergence import RateSweep  # noqa: E402
+from msutils.plotting import (  # noqa: E402
+    compare_climbs_animation,
+    plot_basins,
+    plot_label_differences,
+    plot_rate_vs_bandwidth,
+    plot_step_ratios,
+)
+
+
+def test_plot_rate_vs_bandwidth_draws_both_rates_and_the_mode_count():
+    s = RateSweep(np.array([0.2, 0.5, 1.0]), np.array([3, 2, 1]), np.array([0.4, 0.7, 0.3]),
+                  np.array([0.5, 0.95, 0.3]))
+    fig, ax = plt.subplots()
+    twin = plot_rate_vs_bandwidth(ax, s)
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), s.rho_max)
+    np.testing.assert_array_equal(ax.get_lines()[1].get_ydata(), s.rho_median)
+    assert ax.get_xscale() == "log" and ax.get_xlabel() and ax.get_title()
+    assert twin.get_lines()[0].get_ydata().tolist()[:3] == [3, 2, 1]
+    plt.close(fig)
+
+
+def test_plot_step_ratios_checks_lengths():
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="same length"):
+        plot_step_ratios(ax, [np.ones(3)], [0.5, 0.6])
+    plot_step_ratios(ax, [np.array([0.2, 0.4])], [0.4])
+    assert ax.get_lines()[0].get_xdata().tolist() == [2, 3]
+    plt.close(fig)
+
+
+def test_plot_label_differences_counts_and_marks():
+    fig, ax = plt.subplots()
+    Z = np.arange(10.0).reshape(5, 2)
+    n = plot_label_differences(ax, Z, [0, 0, 1, 1, 2], [0, 1, 1, 0, 2], centers=[[0, 0]])
+    assert n == 2
+    np.testing.assert_array_equal(ax.collections[1].get_offsets(), Z[[1, 3]])
+    with pytest.raises(ValueError, match="labels_a and labels_b"):
+        plot_label_differences(ax, Z, [0, 1], [0, 1])
+    plt.close(fig)
+
+
+def test_plot_basins_one_colour_per_basin_with_colour_bar():
+    xx, yy = np.meshgrid(np.linspace(0, 1, 5), np.linspace(0, 1, 4))
+    L = (xx > 0.5).astype(int) + (yy > 0.5).astype(int)
+    fig, ax = plt.subplots()
+    plot_basins(ax, xx, yy, L, X=[[0.1, 0.1]], centers=[[0.2, 0.2]])
+    assert len(fig.axes) == 2  # the colour bar
+    assert fig.axes[1].get_ylabel().startswith("basin")
+    with pytest.raises(ValueError, match="grid_labels"):
+        plot_basins(ax, xx, yy, L.astype(float))
+    plt.close(fig)
+
+
+def test_compare_climbs_animation_frames_and_alt():
+    import re
+
+    left = [np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])]
+    right = [np.array([[0.0, 0.0], [1.0, 0.0]])]
+    html = compare_climbs_animation(np.zeros((1, 2)), left, right, figsize=(3, 2), dpi=30, alt="A and B")
+    assert len(re.findall(r"frames\[\d+\] = ", html.data)) == 3
+    assert 'alt="A and B"' in html.data and "https://" not in html.data
+    with pytest.raises(ValueError, match="alt"):
+        compare_climbs_animation(np.zeros((1, 2)), left, right, alt=" ")

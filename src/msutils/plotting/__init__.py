@@ -11,12 +11,21 @@ stays short.
   :func:`scatter_clusters`;
 - images: :func:`show_image`, :func:`show_side_by_side`, :func:`show_labels`,
   :func:`label_colors`, :func:`plot_rgb_cloud`, :func:`plot_region_ranges`;
+- convergence: :func:`plot_rate_vs_bandwidth`, :func:`plot_step_ratios`,
+  :func:`plot_label_differences`, :func:`plot_basins`, :func:`compare_climbs_animation`;
 - animations in static HTML: :func:`animation_html`.
 """
 
 from __future__ import annotations
 
 from msutils.plotting._animation import animation_html
+from msutils.plotting._convergence import (
+    compare_climbs_animation,
+    plot_basins,
+    plot_label_differences,
+    plot_rate_vs_bandwidth,
+    plot_step_ratios,
+)
 from msutils.plotting._density import (
     bandwidth_sweep_animation,
     plot_kde_contour,
@@ -39,16 +48,21 @@ __all__ = [
     "animation_html",
     "bandwidth_sweep_animation",
     "climb_animation",
+    "compare_climbs_animation",
     "label_colors",
+    "plot_basins",
     "plot_kde_contour",
     "plot_kde_surface",
     "plot_kernel_shapes",
     "plot_kernel_sum_1d",
+    "plot_label_differences",
     "plot_modes_vs_bandwidth",
     "plot_paths",
+    "plot_rate_vs_bandwidth",
     "plot_region_ranges",
     "plot_rgb_cloud",
     "plot_shift_norms",
+    "plot_step_ratios",
     "scatter_clusters",
     "show_image",
     "show_labels",

@@ -168,3 +168,49 @@ def test_compare_climbs_animation_frames_and_alt():
     assert 'alt="A and B"' in html.data and "https://" not in html.data
     with pytest.raises(ValueError, match="alt"):
         compare_climbs_animation(np.zeros((1, 2)), left, right, alt=" ")
+
+
+def test_minorizer_touches_at_x_lies_below_and_peaks_at_the_step():
+    from msutils import kde
+    from msutils.convergence import gaussian_minorizer
+
+    x = np.array([1.0, 2.0])
+    m = x + mean_shift_vector(x, X, H, kernel="gaussian")
+    Y = np.random.default_rng(0).uniform(-3, 7, (500, 2))
+    q = gaussian_minorizer(Y, x, X, H)
+    assert np.all(q <= kde(Y, X, H, kernel="gaussian") + 1e-15)
+    assert gaussian_minorizer(x[None], x, X, H)[0] == pytest.approx(kde(x[None], X, H, kernel="gaussian")[0], rel=1e-12)
+    qm = gaussian_minorizer(m[None], x, X, H)[0]
+    assert np.all(q <= qm + 1e-15)  # maximised at m(x)
+    around = m + 1e-3 * np.array([[1, 0], [-1, 0], [0, 1], [0, -1]])
+    assert np.all(gaussian_minorizer(around, x, X, H) < qm)
+
+
+def test_steps_to_fixed_point():
+    from msutils.convergence import steps_to_fixed_point
+
+    Z = np.arange(10.0)[:, None] ** 1.5
+    k = steps_to_fixed_point(Z[2], Z, 4.0)
+    q = Z[2].copy()
+    for _ in range(k):
+        q = q + mean_shift_vector(q, Z, 4.0, kernel="flat")
+    assert np.all(mean_shift_vector(q, Z, 4.0, kernel="flat") == 0) and k >= 1
+    with pytest.raises(ValueError, match="holds no data point"):
+        steps_to_fixed_point([100.0], Z, 1.0)
+
+
+def test_plot_em_step_and_bound_slice():
+    from msutils.plotting import plot_bound_slice, plot_em_step
+
+    fig, axes = plt.subplots(1, 2)
+    p = posterior_weights(X[0], X, H)
+    plot_em_step(axes, X, X[0], p, p @ X, msutils_step=p @ X)
+    np.testing.assert_allclose(axes[0].collections[0].get_array(), p)
+    np.testing.assert_allclose(axes[1].collections[2].get_offsets()[0], p @ X)
+    with pytest.raises(ValueError, match="weights must hold"):
+        plot_em_step(axes, X, X[0], p[:5], p @ X)
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="one length"):
+        plot_bound_slice(ax, np.ones(3), np.ones(3), np.ones(2))
+    plt.close(fig)

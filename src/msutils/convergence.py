@@ -45,6 +45,8 @@ __all__ = [
     "step_ratios",
     "RateSweep",
     "rate_vs_bandwidth",
+    "gaussian_minorizer",
+    "steps_to_fixed_point",
 ]
 
 
@@ -253,3 +255,77 @@ def rate_vs_bandwidth(X: Any, bandwidths: Any) -> RateSweep:
         med.append(float(np.median(rho)))
         mx.append(float(np.max(rho)))
     return RateSweep(hs, np.array(n_modes), np.array(med), np.array(mx))
+
+
+def gaussian_minorizer(Y: Any, x: Any, X: Any, bandwidth: float) -> np.ndarray:
+    r"""The bound :math:`Q_x(y)` that one Gaussian mean shift step from ``x`` maximises.
+
+    With the Gaussian KDE :math:`f(y) = C \sum_i k(t_i)`, :math:`k(t) = e^{-t/2}`,
+    :math:`t_i = \|(y - x_i)/h\|^2`, :math:`C = (2\pi h^2)^{-d/2}/n`, convexity of
+    :math:`k` gives :math:`f(y) \ge Q_x(y) = f(x) + C \sum_i g(s_i)(s_i - t_i)`,
+    :math:`g = -k'`, :math:`s_i = \|(x - x_i)/h\|^2`, with equality at :math:`y = x`;
+    :math:`Q_x` is a concave quadratic whose maximum is :math:`m(x)`.
+
+    Parameters
+    ----------
+    Y : array-like of shape (m, n_features)
+        Where to evaluate the bound.
+    x : array-like of shape (n_features,)
+        The current point.
+    X : array-like of shape (n_samples, n_features)
+        The data.
+    bandwidth : float
+
+    Returns
+    -------
+    ndarray of shape (m,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from msutils import kde
+    >>> X = np.array([[0.0], [1.0], [3.0]])
+    >>> Y = np.linspace(-2, 5, 8)[:, None]
+    >>> bool(np.all(gaussian_minorizer(Y, [0.5], X, 1.0) <= kde(Y, X, 1.0, kernel="gaussian") + 1e-15))
+    True
+    """
+    q, D, h = _point_and_data(x, X, bandwidth)
+    P = check_data(Y, name="Y", n_features=D.shape[1])
+    n, d = D.shape
+    C = (2 * np.pi * h * h) ** (-d / 2) / n
+    s = ((D - q) ** 2).sum(axis=1) / (h * h)
+    g = 0.5 * np.exp(-0.5 * s)
+    t = ((P[:, None, :] - D[None]) ** 2).sum(axis=2) / (h * h)
+    return C * np.exp(-0.5 * s).sum() + C * ((s[None] - t) * g[None]).sum(axis=1)
+
+
+def steps_to_fixed_point(x: Any, X: Any, bandwidth: float, *, max_iter: int = 10_000) -> int:
+    """Flat-kernel mean shift steps from ``x`` until a step is exactly zero (the zero step not counted).
+
+    A flat window holds one of finitely many subsets of the data, and every
+    non-zero step strictly raises the Epanechnikov density, so no subset comes
+    back: the climb reaches a fixed point in finitely many steps.
+
+    Raises
+    ------
+    ValueError
+        If the window at ``x`` is empty, or no fixed point is reached in ``max_iter`` steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> steps_to_fixed_point([0.0], np.array([[0.0], [1.0], [2.0], [10.0]]), 1.5)
+    2
+    """
+    from msutils.meanshift import mean_shift_vector
+
+    q, D, h = _point_and_data(x, X, bandwidth)
+    max_iter = check_positive_int(max_iter, name="max_iter")
+    for k in range(max_iter + 1):
+        v = mean_shift_vector(q, D, h, kernel="flat")
+        if np.any(np.isnan(v)):
+            raise ValueError(f"the flat window at x holds no data point (bandwidth={h:g}).")
+        if not np.any(v):
+            return k
+        q = q + v
+    raise ValueError(f"no fixed point reached in max_iter={max_iter} steps.")

@@ -12,7 +12,8 @@ stays short.
 - images: :func:`show_image`, :func:`show_side_by_side`, :func:`show_labels`,
   :func:`label_colors`, :func:`plot_rgb_cloud`, :func:`plot_region_ranges`;
 - convergence: :func:`plot_rate_vs_bandwidth`, :func:`plot_step_ratios`,
-  :func:`plot_label_differences`, :func:`plot_basins`, :func:`compare_climbs_animation`;
+  :func:`plot_label_differences`, :func:`plot_basins`, :func:`compare_climbs_animation`,
+  :func:`plot_em_step`, :func:`plot_bound_slice`;
 - animations in static HTML: :func:`animation_html`.
 """
 
@@ -22,6 +23,8 @@ from msutils.plotting._animation import animation_html
 from msutils.plotting._convergence import (
     compare_climbs_animation,
     plot_basins,
+    plot_bound_slice,
+    plot_em_step,
     plot_label_differences,
     plot_rate_vs_bandwidth,
     plot_step_ratios,
@@ -51,6 +54,8 @@ __all__ = [
     "compare_climbs_animation",
     "label_colors",
     "plot_basins",
+    "plot_bound_slice",
+    "plot_em_step",
     "plot_kde_contour",
     "plot_kde_surface",
     "plot_kernel_shapes",

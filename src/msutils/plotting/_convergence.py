@@ -18,6 +18,8 @@ __all__ = [
     "plot_label_differences",
     "plot_basins",
     "compare_climbs_animation",
+    "plot_em_step",
+    "plot_bound_slice",
 ]
 
 
@@ -234,3 +236,78 @@ def compare_climbs_animation(
 
     anim = FuncAnimation(fig, update, frames=steps, interval=interval, blit=False)
     return animation_html(anim, alt=alt)
+
+
+def plot_em_step(axes: Sequence[Axes], X: Any, x: Any, weights: Any, step: Any, *, msutils_step: Any = None) -> None:
+    """Gaussian mean shift as EM: posterior weights (left, E step) and their mean (right, M step).
+
+    Parameters
+    ----------
+    axes : two matplotlib axes
+    X : array-like of shape (n_samples, 2)
+    x : array-like of shape (2,)
+        The current point.
+    weights : array-like of shape (n_samples,)
+        Posterior weights :math:`p(n \\mid x)` (:func:`msutils.convergence.posterior_weights`).
+    step : array-like of shape (2,)
+        The M step, ``weights @ X``.
+    msutils_step : array-like of shape (2,), optional
+        The same step computed by ``msutils`` (drawn as a ring around it).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> fig, axes = plt.subplots(1, 2)
+    >>> plot_em_step(axes, np.eye(2), [0.0, 0.0], [0.5, 0.5], [0.5, 0.5])
+    >>> len(fig.axes)  # the two panels and the colour bar
+    3
+    >>> plt.close(fig)
+    """
+    X = check_data(X, n_features=2)
+    p = np.asarray(weights, dtype=float)
+    if p.shape != (X.shape[0],):
+        raise ValueError(f"weights must hold {X.shape[0]} values (one per row of X), got shape {p.shape}.")
+    x, m = np.asarray(x, dtype=float), np.asarray(step, dtype=float)
+    left, right = axes
+    sc = left.scatter(X[:, 0], X[:, 1], c=p, cmap="viridis", s=12 + 400 * p / max(p.max(), 1e-300))
+    left.scatter(*x, marker="P", s=150, color="red", edgecolor="black", label="current point $x$")
+    plt.colorbar(sc, ax=left).set_label(r"posterior weight $p(n \mid x)$")
+    left.set(xlabel="$x_1$", ylabel="$x_2$", title="E step: posterior weights")
+    left.legend(fontsize=8, loc="upper right")
+    right.scatter(X[:, 0], X[:, 1], s=6, color="0.7")
+    right.annotate("", xy=m, xytext=x, arrowprops=dict(arrowstyle="->", color="black", lw=1.5))
+    right.scatter(*x, marker="P", s=150, color="red", edgecolor="black", label="current point $x$")
+    right.scatter(*m, marker="o", s=60, color="C1", edgecolor="black", zorder=3,
+                  label=r"M step: $\sum_n p(n \mid x)\, x_n$")
+    if msutils_step is not None:
+        ms = np.asarray(msutils_step, dtype=float)
+        right.scatter(*ms, marker="o", s=260, facecolor="none", edgecolor="C0", lw=1.5, zorder=4,
+                      label="msutils: first step of its climb")
+    right.set(xlabel="$x_1$", ylabel="$x_2$", title="M step: their weighted mean")
+    right.legend(fontsize=8, loc="upper right")
+
+
+def plot_bound_slice(ax: Axes, t: Any, density: Any, bound: Any, *, title: str = "One step maximises a lower bound") -> None:
+    """The density and the bound :math:`Q_x` along the line ``x + t (m(x) - x)`` (``t = 0``: x, ``t = 1``: m(x)).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> t = np.linspace(-1, 2, 7)
+    >>> fig, ax = plt.subplots()
+    >>> plot_bound_slice(ax, t, 1 - (t - 1) ** 2 / 9, 1 - (t - 1) ** 2 / 4)
+    >>> len(ax.get_lines())
+    4
+    >>> plt.close(fig)
+    """
+    t, f, q = (np.asarray(a, dtype=float) for a in (t, density, bound))
+    if not (t.shape == f.shape == q.shape and t.ndim == 1):
+        raise ValueError("t, density and bound must be 1-D arrays of one length.")
+    ax.plot(t, f, color="C0", lw=2, label="density $f$ (Gaussian KDE)")
+    ax.plot(t, q, color="C1", ls="--", lw=2, label="lower bound $Q_x$")
+    ax.axvline(0, color="0.4", lw=0.8, ls=":", label="$t = 0$: current point $x$")
+    ax.axvline(1, color="C3", lw=1, label="$t = 1$: next point $m(x)$")
+    ax.set(xlabel="position along the step, $t$", ylabel="density", title=title)
+    ax.legend(fontsize=8, loc="lower center")

@@ -127,6 +127,10 @@ class BlurringMeanShift(ClusterMixin, BaseEstimator):
         The bandwidth used.
     entropies_ : ndarray of shape (n_iter_,)
         The step-length entropy after every step.
+    stop_reason_ : str
+        Which rule stopped the iteration: ``"entropy"`` (the step-length
+        entropy settled), ``"step"`` (no point moved more than
+        ``1e-3 * bandwidth``) or ``"max_iter"``.
     n_features_in_ : int
         Number of features seen during fit.
     paths_ : list of ndarray
@@ -209,6 +213,7 @@ class BlurringMeanShift(ClusterMixin, BaseEstimator):
         trail = [Y] if self.record_paths else None
         entropies: list[float] = []
         n_iter = 0
+        reason = "max_iter"
         while n_iter < max_iter:
             new = blurring_step(Y, h)
             n_iter += 1
@@ -218,8 +223,10 @@ class BlurringMeanShift(ClusterMixin, BaseEstimator):
                 trail.append(Y)
             entropies.append(step_entropy(lengths, n_bins))
             if lengths.max() <= 1e-3 * h:
+                reason = "step"
                 break
             if len(entropies) > 1 and abs(entropies[-1] - entropies[-2]) < tol:
+                reason = "entropy"
                 break
 
         comp = _components(Y, merge * h) if n > 1 else np.zeros(1, dtype=np.intp)
@@ -236,6 +243,7 @@ class BlurringMeanShift(ClusterMixin, BaseEstimator):
         self.labels_ = rank[comp]
         self.n_iter_ = n_iter
         self.entropies_ = np.array(entropies)
+        self.stop_reason_ = reason
         self.bandwidth_ = h
         self.n_features_in_ = d
         if trail is not None:

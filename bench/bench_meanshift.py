@@ -12,6 +12,7 @@ Usage::
 
     .venv/bin/python bench/bench_meanshift.py            # full run -> bench/results.json
     .venv/bin/python bench/bench_meanshift.py --quick    # smoke run -> bench/out/results_quick.json
+    .venv/bin/python bench/bench_meanshift.py --basin-only   # basin labels only -> bench/results_basin.json
 
 See bench/README.md.
 """
@@ -217,10 +218,25 @@ def print_table(rows: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--basin-only", action="store_true",
+                        help='only the cost of assign_labels="basin" -> bench/results_basin.json')
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(worker(json.loads(args.worker))))
+        return
+    if args.basin_only:
+        result = {"machine": machine(), "quick": args.quick, "basin": []}
+        with tempfile.TemporaryDirectory() as tmp:
+            for case in ("china", "thermogram"):
+                row = basin_cost(case, 4 if args.quick else None, repeats=1, tmp=Path(tmp))
+                result["basin"].append(row)
+                print_basin(row)
+        result["machine"]["load_average_at_end"] = list(os.getloadavg())
+        out = HERE / "out" / "results_basin_quick.json" if args.quick else HERE / "results_basin.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n")
+        print(f"wrote {out.relative_to(HERE.parent)}")
         return
 
     quick = args.quick

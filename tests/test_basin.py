@@ -163,7 +163,7 @@ def test_bad_assign_labels(value):
         MeanShift(bandwidth=1.0, assign_labels=value).fit(np.zeros((3, 1)))
 
 
-@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("kernel", ["gaussian", "epanechnikov"])  # flat climbs always run one at a time
 def test_batched_climbs_match_one_at_a_time(kernel):
     from msutils.kernels import get_kernel
     from msutils.meanshift._climb import Climber
@@ -176,5 +176,5 @@ def test_batched_climbs_match_one_at_a_time(kernel):
     np.testing.assert_allclose(batch.centers, one.centers, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(batch.intensity > 0, one.intensity > 0)
     np.testing.assert_array_equal(batch.n_iter, one.n_iter)
-    if kernel != "gaussian":
+    if kernel == "epanechnikov":
         assert np.any(one.intensity == 0)  # some starts have empty windows: that branch is tested

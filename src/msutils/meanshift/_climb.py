@@ -199,7 +199,7 @@ class Climber:
         blocks and the memo pay) this is :meth:`run`.
         """
         win = self.windows
-        if win.local:
+        if win.local or win.flat:
             return self.run(starts)
         d = win.d
         X, w = np.ascontiguousarray(win.XW[:d].T), win.XW[d]

@@ -5,15 +5,24 @@ JavaScript errors and no failed or external requests, show every image with alt
 text, render its math with MathJax (served from the book itself), give every
 animation its player controls, and link only to pages and anchors that exist.
 A full-page screenshot of each page is saved under ``_build/screenshots/``.
+
+Interactive 3-D figures (``msutils.plotting.kde_surface_3d`` etc.) draw with
+WebGL, which headless Chromium provides in software (SwiftShader): each must
+replace its fallback picture by a non-blank Plotly scene that turns when
+dragged.  Exercises must be numbered and linkable, with their worked
+solutions collapsed until opened.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import io
 import os
+import re
 import shutil
 import threading
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
@@ -27,6 +36,12 @@ HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SKIP_DIRS = {"_static", "_sources", "_images", "_sphinx_design_static"}
+FIGURE_MARKER = '<div class="msutils-3d"'
+# The chapters whose 3-D figures are interactive (issue 15), and every chapter (exercises).
+CHAPTERS_3D = ["book/01_kde.html", "book/04_blobs.html", "book/05_thermograph.html"]
+CHAPTERS = ["book/01_kde.html", "book/02_bandwidth.html", "book/03_mean_shift.html",
+            "book/convergence.html", "book/failure_modes.html", "book/04_blobs.html",
+            "book/05_thermograph.html"]
 
 
 def _pages() -> list[str]:
@@ -44,11 +59,19 @@ def _pages() -> list[str]:
 PAGES = _pages()
 
 
+def _pages_containing(text: str) -> list[str]:
+    return [rel for rel in PAGES if text in (HTML / rel).read_text(encoding="utf-8")]
+
+
+FIGURE_PAGES = _pages_containing(FIGURE_MARKER)
+SOLUTION_PAGES = _pages_containing('class="solution')
+
+
 def test_book_was_built():
     assert (HTML / "index.html").exists(), "no built book at _build/html: run `make book` first"
     expected = {f"book/{name}.html" for name in (
-        "intro", "01_kde", "02_bandwidth", "03_mean_shift", "04_blobs",
-        "05_thermograph", "errata", "performance", "api", "references")}
+        "intro", "01_kde", "02_bandwidth", "03_mean_shift", "convergence", "failure_modes",
+        "04_blobs", "05_thermograph", "errata", "segmenting_photos", "performance", "api", "references")}
     assert expected <= set(PAGES), f"pages missing from the build: {sorted(expected - set(PAGES))}"
 
 
@@ -80,8 +103,10 @@ def browser():
         b = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            # WebGL (Plotly's 3-D scenes) from the SwiftShader software renderer: no GPU needed.
+            args=["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+                  "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
         )
         yield b
         b.close()
@@ -106,12 +131,32 @@ def open_page(browser, server):
 
         context.route("**/*", route)
         page = context.new_page()
+        in_flight: set = set()
+
+        def failed(r):
+            in_flight.discard(r)
+            problems.append(f"request failed: {r.url} ({r.failure})")
+
         page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
+        page.on("request", lambda r: in_flight.add(r))
+        page.on("requestfinished", lambda r: in_flight.discard(r))
+        page.on("requestfailed", failed)
         page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
         page.goto(server + rel, wait_until="load")
-        page.wait_for_load_state("networkidle")
+        # Wait until no request has been in flight for 0.5 s.  (Playwright's "networkidle"
+        # never comes on pages that load plotly.min.js, although every request has finished.)
+        quiet_since, deadline = None, time.monotonic() + 60
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+            if in_flight:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= 0.5:
+                break
+        else:
+            problems.append(f"requests still in flight after 60 s: {[r.url for r in in_flight]}")
         # Wait for MathJax to finish typesetting, where the page loads it.
         page.wait_for_function("() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)")
         page.evaluate("() => window.MathJax ? window.MathJax.startup.promise : null")
@@ -232,3 +277,188 @@ def test_internal_links_resolve(rel):
         if fragment and target.suffix == ".html" and fragment not in _parse(target).ids:
             broken.append(f"{href} -> no anchor #{fragment} in {target_rel}")
     assert not broken, f"{rel}: broken internal links:\n" + "\n".join(broken)
+
+
+# ---------------------------------------------------------------------------
+# Interactive 3-D figures (issue 15)
+
+
+def _png_stats(png: bytes, box: tuple[float, float, float, float] | None = None) -> tuple[float, float]:
+    """Standard deviation of the grey levels of a screenshot (or of ``box``, fractions of its
+    width and height), and the fraction of pixels that are not near-white."""
+    import numpy as np
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("L")
+    if box is not None:
+        w, h = img.size
+        img = img.crop((int(box[0] * w), int(box[1] * h), int(box[2] * w), int(box[3] * h)))
+    grey = np.asarray(img, dtype=np.float64)
+    return float(grey.std()), float((grey < 235).mean())
+
+
+def _png_difference(a: bytes, b: bytes) -> float:
+    """Fraction of pixels whose grey level differs by more than 16 between two screenshots."""
+    import numpy as np
+    from PIL import Image
+
+    ga = np.asarray(Image.open(io.BytesIO(a)).convert("L"), dtype=np.int16)
+    gb = np.asarray(Image.open(io.BytesIO(b)).convert("L"), dtype=np.int16)
+    if ga.shape != gb.shape:
+        return 1.0
+    return float((np.abs(ga - gb) > 16).mean())
+
+
+@pytest.mark.parametrize("rel", CHAPTERS_3D)
+def test_chapter_has_an_interactive_figure(rel):
+    """Chapters 1, 4 and 5 each show at least one 3-D figure the reader can turn."""
+    assert (HTML / rel).exists(), f"{rel} was not built"
+    n = (HTML / rel).read_text(encoding="utf-8").count(FIGURE_MARKER)
+    assert n >= 1, f"{rel}: no interactive 3-D figure (msutils.plotting.kde_surface_3d / clusters_3d / colour_cloud_3d)"
+
+
+def test_plotly_is_served_by_the_book():
+    """plotly.min.js sits in the book's _static folder, and only pages with a figure load it."""
+    js = HTML / "_static" / "plotly.min.js"
+    assert js.exists() and js.stat().st_size > 1_000_000, "plotly.min.js missing from _build/html/_static"
+    assert js.read_text(encoding="utf-8", errors="replace")[:200].lstrip().startswith("/**\n* plotly.js v")
+    for rel in PAGES:
+        text = (HTML / rel).read_text(encoding="utf-8")
+        loads = re.findall(r'<script[^>]*src="([^"]*plotly[^"]*)"', text)
+        if FIGURE_MARKER in text:
+            assert len(loads) == 1 and loads[0].split("?")[0].endswith("_static/plotly.min.js"), (
+                f"{rel}: should load the book's own plotly.min.js once, loads {loads}")
+        else:
+            assert not loads, f"{rel}: loads {loads} without any interactive figure"
+        assert not re.search(r'<script[^>]*src="(https?:)?//', text), f"{rel}: loads a script from another site"
+        assert "require.min.js" not in text and "cdn.plot.ly" not in text, f"{rel}: CDN script reference"
+
+
+@pytest.mark.parametrize("rel", sorted(set(FIGURE_PAGES) | set(CHAPTERS_3D)))
+def test_interactive_figures_draw_and_turn(open_page, rel):
+    """Every interactive figure replaces its fallback picture by a Plotly scene drawn with WebGL
+    (not blank), and dragging on it turns the camera and changes the picture."""
+    page, problems = open_page(rel)
+    figures = page.locator("div.msutils-3d")
+    n = figures.count()
+    assert n >= 1, f"{rel}: no interactive 3-D figure on the page"
+    assert page.evaluate("() => typeof window.Plotly") == "object", f"{rel}: window.Plotly is not defined"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    stem = rel.replace("/", "__").removesuffix(".html")
+    for i in range(n):
+        fig = figures.nth(i)
+        fig_id = fig.get_attribute("id")
+        assert re.fullmatch(r"msutils-3d-[A-Za-z0-9_-]+", fig_id or ""), f"{rel}: figure id {fig_id!r}"
+        fig.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "(el) => el.getAttribute('data-drawn') === '1' && el._fullLayout && el._fullLayout.scene", arg=fig.element_handle(),
+            timeout=30_000)
+        state = fig.evaluate(
+            """(el) => ({fallback: el.querySelectorAll('img.msutils-3d-fallback').length,
+                         canvases: el.querySelectorAll('.gl-container canvas').length,
+                         traces: el._fullData.length,
+                         points: el._fullData.reduce((s, t) => s + ((t.x && t.x.length) || 0), 0),
+                         webgl: !!el._fullLayout.scene._scene && !!el._fullLayout.scene._scene.glplot,
+                         camera: el._fullLayout.scene._scene.getCamera()})"""
+        )
+        assert state["fallback"] == 0, f"{rel} {fig_id}: the fallback picture was not replaced"
+        assert state["canvases"] >= 1 and state["webgl"], f"{rel} {fig_id}: no WebGL scene: {state}"
+        assert state["traces"] >= 1 and state["points"] >= 2, f"{rel} {fig_id}: no data drawn: {state}"
+        page.wait_for_timeout(300)  # let the first WebGL frame reach the screen
+        before = fig.screenshot(path=str(SHOTS / f"{stem}__3d{i}_before.png"))
+        # Not blank: the middle of the scene (WebGL: axes, grid, data) has structure.
+        spread, inked = _png_stats(before, (0.25, 0.2, 0.75, 0.85))
+        assert spread > 8 and inked > 0.02, f"{rel} {fig_id}: the scene looks blank (grey std {spread:.1f}, {inked:.1%} inked)"
+        box = fig.bounding_box()
+        x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.55
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 160, y + 40, steps=12)
+        page.mouse.up()
+        page.wait_for_timeout(500)
+        camera = fig.evaluate("(el) => el._fullLayout.scene._scene.getCamera()")
+        moved = max(abs(camera["eye"][k] - state["camera"]["eye"][k]) for k in "xyz")
+        assert moved > 0.1, f"{rel} {fig_id}: dragging did not turn the view: {state['camera']} -> {camera}"
+        after = fig.screenshot(path=str(SHOTS / f"{stem}__3d{i}_after.png"))
+        changed = _png_difference(before, after)
+        assert changed > 0.01, f"{rel} {fig_id}: the picture did not change when turned ({changed:.2%} of pixels)"
+    assert not problems, f"{rel}:\n" + "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------
+# Exercises and their worked solutions (issue 15)
+
+
+def _exercises(rel: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(id, title) of each exercise, and (id, link target) of each solution, from the page's HTML."""
+    text = (HTML / rel).read_text(encoding="utf-8")
+    exercises = re.findall(
+        r'<div class="exercise[^"]*" id="([^"]+)">\s*<p class="admonition-title">(.*?)</p>', text, re.S)
+    solutions = re.findall(
+        r'<div class="solution[^"]*" id="([^"]+)">\s*<p class="admonition-title">.*?href="#([^"]+)"', text, re.S)
+    return ([(i, re.sub(r"<[^>]+>", "", t).strip()) for i, t in exercises], solutions)
+
+
+@pytest.mark.parametrize("rel", CHAPTERS)
+def test_chapter_ends_with_exercises(rel):
+    """Every chapter has 3-5 numbered exercises, each with a worked solution that links to it."""
+    if rel not in PAGES and rel.split("/")[-1].split(".")[0] in ("convergence", "failure_modes"):
+        pytest.fail(f"{rel} was not built (the chapter of issue 12/13 is expected in the book)")
+    exercises, solutions = _exercises(rel)
+    assert 3 <= len(exercises) <= 5, f"{rel}: {len(exercises)} exercises, expected 3-5"
+    numbers = []
+    for ex_id, title in exercises:
+        m = re.match(r"Exercise (\d+)\b", title)
+        assert m, f"{rel}: exercise {ex_id} has no numbered title: {title!r}"
+        assert re.fullmatch(r"ex-[a-z]+-\d+", ex_id), f"{rel}: exercise label {ex_id!r} is not ex-<chapter>-<n>"
+        numbers.append(int(m.group(1)))
+    assert numbers == sorted(set(numbers)), f"{rel}: exercise numbers not increasing: {numbers}"
+    assert sorted(target for _, target in solutions) == sorted(i for i, _ in exercises), (
+        f"{rel}: every exercise needs exactly one solution: exercises {[i for i, _ in exercises]}, "
+        f"solutions point to {[t for _, t in solutions]}")
+    text = (HTML / rel).read_text(encoding="utf-8")
+    assert '<h2>Exercises<a class="headerlink" href="#exercises"' in text, f"{rel}: no '## Exercises' heading"
+
+
+def test_some_page_has_solutions():
+    assert SOLUTION_PAGES, "no page of the book has a worked solution (sphinx-exercise `solution-start`)"
+
+
+@pytest.mark.parametrize("rel", SOLUTION_PAGES)
+def test_solutions_are_collapsed_and_open_to_executed_output(open_page, rel):
+    """Each solution is a dropdown, hidden on load; opening it shows its text and the output of
+    its code, executed when the book was built.  Each exercise's anchor scrolls to it."""
+    page, problems = open_page(rel)
+    solutions = page.locator("div.solution")
+    n = solutions.count()
+    assert n >= 1
+    for i in range(n):
+        sol = solutions.nth(i)
+        sol_id = sol.get_attribute("id")
+        assert "dropdown" in (sol.get_attribute("class") or ""), f"{rel}: solution {sol_id} is not a dropdown"
+        content = sol.locator("section#solution-content, .solution-content, section").first
+        sol.scroll_into_view_if_needed()
+        assert sol.locator(".admonition-title").is_visible(), f"{rel}: solution {sol_id} has no visible title"
+        assert not content.is_visible(), f"{rel}: solution {sol_id} is open on load"
+        button = sol.locator("button.toggle-button")
+        assert button.count() == 1, f"{rel}: solution {sol_id} has no toggle button"
+        button.click()
+        content.wait_for(state="visible", timeout=5_000)
+        outputs = sol.locator(".cell_output")
+        assert outputs.count() >= 1, f"{rel}: solution {sol_id} has no executed code output"
+        assert outputs.first.is_visible(), f"{rel}: the output of solution {sol_id} is not shown when opened"
+        shown = outputs.first.inner_text().strip() or outputs.first.locator("img").count()
+        assert shown, f"{rel}: the output of solution {sol_id} is empty"
+    # Anchors: the exercise labels are element ids that the browser scrolls to.
+    for ex_id, _ in _exercises(rel)[0]:
+        page.evaluate("(id) => { window.location.hash = id; }", ex_id)
+        page.wait_for_timeout(200)
+        top = page.evaluate("(id) => document.getElementById(id).getBoundingClientRect().top", ex_id)
+        assert -5 <= top < 450, f"{rel}: #{ex_id} did not scroll to the exercise (top at {top:.0f} px)"
+    assert not problems, f"{rel}:\n" + "\n".join(problems)
+
+
+def test_landing_page_mentions_exercises():
+    text = (HTML / "book" / "intro.html").read_text(encoding="utf-8")
+    body = re.sub(r"<[^>]+>", " ", text.split('<article', 1)[-1])
+    assert re.search(r"\bExercises\b", body), "book/intro.html does not tell the reader about the exercises"

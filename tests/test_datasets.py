@@ -228,3 +228,31 @@ def test_bad_arguments_are_rejected(kwargs, error, match):
 def test_ironbow_cmap_rejects_bad_n():
     with pytest.raises(ValueError, match="n must be"):
         ironbow_cmap(1)
+
+
+def test_match_palette_inverts_the_palette_and_measures_the_distance():
+    from msutils.datasets import _palette_lut, match_palette
+
+    lut = _palette_lut("ironbow").astype(np.float64)
+    dist, index = match_palette(lut)
+    assert np.array_equal(index, np.arange(256)) and np.all(dist == 0)
+    # a colour moved off an entry by a known offset, less than half the gap to any other entry
+    rng = np.random.default_rng(0)
+    colours = rng.uniform(0, 255, size=(5000, 3))        # more than one block of 4096
+    dist, index = match_palette(colours)
+    brute = np.sqrt(((colours[:, None, :] - lut[None, :, :]) ** 2).sum(axis=2))
+    assert np.allclose(dist, brute.min(axis=1))
+    assert np.allclose(brute[np.arange(5000), index], brute.min(axis=1))
+    gray = _palette_lut("gray").astype(np.float64)
+    d_gray, i_gray = match_palette([[128, 128, 128], [0, 255, 0]], palette="gray")
+    assert i_gray[0] == 128 and d_gray[0] == 0
+    assert np.isclose(d_gray[1], np.sqrt(((gray - [0, 255, 0]) ** 2).sum(axis=1)).min())
+
+
+def test_match_palette_rejects_bad_input():
+    from msutils.datasets import match_palette
+
+    with pytest.raises(ValueError, match="colors"):
+        match_palette([[1, 2]])
+    with pytest.raises(ValueError, match="palette"):
+        match_palette([[1, 2, 3]], palette="no-such-palette")

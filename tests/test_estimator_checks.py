@@ -1,4 +1,4 @@
-"""scikit-learn's estimator checks on msutils.MeanShift (every kernel, both labelling rules) and BlurringMeanShift.
+"""scikit-learn's estimator checks on msutils.MeanShift (every kernel, both labelling rules), msutils.AdaptiveMeanShift and msutils.BlurringMeanShift.
 
 The checks come from :func:`sklearn.utils.estimator_checks.estimator_checks_generator`
 (what ``parametrize_with_checks`` uses), with two adjustments:
@@ -23,7 +23,7 @@ import os
 import pytest
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
-from msutils.meanshift import BlurringMeanShift, MeanShift
+from msutils.meanshift import AdaptiveMeanShift, BlurringMeanShift, MeanShift
 
 ESTIMATORS = [
     MeanShift(),
@@ -31,6 +31,10 @@ ESTIMATORS = [
     MeanShift(kernel="epanechnikov", bandwidth=0.5),
     MeanShift(kernel="gaussian", bandwidth=0.5, assign_labels="basin"),
     MeanShift(assign_labels="basin"),
+    AdaptiveMeanShift(),
+    AdaptiveMeanShift(assign_labels="basin"),
+    AdaptiveMeanShift(kernel="flat", n_neighbors=15, cluster_all=False),
+    AdaptiveMeanShift(kernel="epanechnikov", n_neighbors=15, assign_labels="basin"),
     BlurringMeanShift(),
     BlurringMeanShift(bandwidth=0.5),
 ]
@@ -64,7 +68,7 @@ def _cases():
 
 
 def _case_id(obj):
-    if isinstance(obj, (MeanShift, BlurringMeanShift)):
+    if isinstance(obj, (MeanShift, AdaptiveMeanShift, BlurringMeanShift)):
         return repr(obj)
     return _check_name(obj)
 

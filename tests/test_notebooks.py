@@ -20,7 +20,8 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 NOTEBOOKS = sorted(p for p in BOOK.glob("*.ipynb"))
-CHAPTERS = ["01_kde", "02_bandwidth", "03_mean_shift", "04_blobs", "05_thermograph", "performance"]
+CHAPTERS = ["01_kde", "02_bandwidth", "03_mean_shift", "convergence", "failure_modes", "04_blobs",
+            "05_thermograph", "segmenting_photos", "performance"]
 
 
 def _code_cells(nb):

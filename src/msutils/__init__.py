@@ -33,6 +33,7 @@ _LAZY: dict[str, str] = {
     "mean_shift_vector": "meanshift",
     "MeanShift": "meanshift",
     "BlurringMeanShift": "meanshift",
+    "AdaptiveMeanShift": "meanshift",
     "grid_modes": "density",
     "knn_distances": "bandwidth",
     "load_rgb": "images",
@@ -47,7 +48,7 @@ _LAZY: dict[str, str] = {
 }
 _SUBMODULES = {
     "kernels", "density", "bandwidth", "meanshift", "images",
-    "datasets", "segmentation", "plotting",
+    "datasets", "segmentation", "plotting", "toydata", "compare",
 }
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES)

@@ -15,17 +15,17 @@ steady-state *fin equation*
 
 .. math::
 
-    \nabla \cdot \big(\kappa(x, y)\, \nabla T\big) - h\,(T - T_a) + q(x, y) = 0,
+    \nabla \cdot \big(\kappa(x, y)\, \nabla T\big) - U\,(T - T_a) + q(x, y) = 0,
 
 where :math:`\kappa = k\,t` is the sheet conductance (thermal conductivity
 times thickness, W/K: 0.006 for the board with its thin copper layers, 0.04
-along a copper trace, 0.2 in a chip's package), :math:`h` the heat-transfer
+along a copper trace, 0.2 in a chip's package), :math:`U` the heat-transfer
 coefficient to the room from both faces (natural convection plus radiation,
 20 W/(m² K)) and :math:`q` the dissipated power per unit area (W/m²).  Heat
-spreads over a length :math:`\sqrt{\kappa / h} \approx 1.7` cm and is lost to
+spreads over a length :math:`\sqrt{\kappa / U} \approx 1.7` cm and is lost to
 the air; the board's edges are insulated.  The equation is discretised with
 finite volumes on the pixel grid (conductance between neighbouring pixels:
-harmonic mean of their :math:`\kappa`) and solved exactly with a sparse direct
+harmonic mean of their :math:`\kappa`) and solved with a sparse direct
 solver.  Grids whose longest side exceeds 320 pixels are solved at 320 pixels
 and interpolated.  The bench around the board stays at :math:`T_a` plus a
 faint, smooth variation of a few tenths of a degree.
@@ -65,7 +65,7 @@ from msutils._validation import check_positive_int
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.colors import Colormap
 
-__all__ = ["HeatSource", "Thermogram", "thermogram", "ironbow_cmap", "SCALE_BAR_WIDTH"]
+__all__ = ["HeatSource", "Thermogram", "thermogram", "ironbow_cmap", "match_palette", "SCALE_BAR_WIDTH"]
 
 #: Width in pixels of the dark strip that holds the scale bar (right-hand edge).
 SCALE_BAR_WIDTH = 46
@@ -78,7 +78,7 @@ _KAPPA_BOARD = 0.006  # W/K: FR-4 with thin copper layers, k_eff ~ 4 W/(m K) x 1
 _KAPPA_TRACE = 0.04  # W/K: board plus a 2-oz copper trace (70 um x 400 W/(m K))
 _KAPPA_CHIP = 0.2  # W/K: a package with a copper heat spreader
 _H_LOSS = 20.0  # W/(m^2 K): convection + radiation, both faces
-_TRACE_POWER = 5.0  # W/m: Joule heating of a power trace (about 3 A in 1 mm of 1-oz copper)
+_TRACE_POWER = 5.0  # W/m: Joule heating of a power trace (about 4.5 A in a 1 mm wide trace of 2-oz copper, 0.24 ohm/m)
 _MAX_SOLVE_SIDE = 320  # longest side of the grid on which the PDE is solved
 
 # --- the ironbow palette: (position, red, green, blue) -----------------------
@@ -204,6 +204,54 @@ def _palette_lut(palette: Any) -> np.ndarray:
             f"got {palette!r}."
         ) from None
     return np.rint(cmap(np.linspace(0.0, 1.0, 256))[:, :3] * 255).astype(np.uint8)
+
+
+def match_palette(colors: Any, *, palette: str = "ironbow") -> tuple[np.ndarray, np.ndarray]:
+    """Nearest colour of a thermal palette, for each of the given colours.
+
+    Reading a thermogram "by eye" means finding, for a pixel's colour, the
+    palette entry that looks the same: the entry's position (0 to 255) stands
+    for a temperature in the display range, and the distance says how far the
+    colour is from every colour the palette contains.
+
+    Parameters
+    ----------
+    colors : array-like of shape (n, 3)
+        RGB colours in 0..255 (pixels, or cluster centres).
+    palette : str, default="ironbow"
+        ``"ironbow"`` or the name of a matplotlib colormap, as in
+        :func:`thermogram`.
+
+    Returns
+    -------
+    distance : ndarray of shape (n,)
+        Euclidean distance, in RGB units, to the nearest of the palette's 256
+        colours (as stored in the picture, rounded to integers).
+    index : ndarray of shape (n,), dtype int64
+        Position of that colour in the palette, 0 (coldest, ``t_min``) to 255
+        (hottest, ``t_max``).
+
+    Examples
+    --------
+    >>> dist, index = match_palette([[0, 0, 0], [255, 255, 240], [0, 255, 0]])
+    >>> index[:2].tolist(), [round(float(d)) for d in dist[:2]]
+    ([0, 255], [0, 0])
+    >>> bool(dist[2] > 100)  # pure green is far from every ironbow colour
+    True
+    """
+    from msutils._validation import check_data
+
+    cols = check_data(colors, name="colors", n_features=3)
+    lut = _palette_lut(palette).astype(np.float64)
+    distance = np.empty(cols.shape[0])
+    index = np.empty(cols.shape[0], dtype=np.int64)
+    for start in range(0, cols.shape[0], 4096):  # blocks of 4096 x 256 distances: a few MB at a time
+        block = cols[start : start + 4096]
+        d2 = ((block[:, None, :] - lut[None, :, :]) ** 2).sum(axis=2)
+        best = np.argmin(d2, axis=1)
+        index[start : start + block.shape[0]] = best
+        distance[start : start + block.shape[0]] = np.sqrt(d2[np.arange(block.shape[0]), best])
+    return distance, index
 
 
 def _check_nonneg(value: Any, *, name: str) -> float:

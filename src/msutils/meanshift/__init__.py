@@ -32,5 +32,6 @@ array([1, 1, 1, 0, 0, 0])
 """
 from msutils.meanshift._blurring import BlurringMeanShift
 from msutils.meanshift._estimator import MeanShift, mean_shift_vector
+from msutils.meanshift._adaptive import AdaptiveMeanShift
 
-__all__ = ["mean_shift_vector", "MeanShift", "BlurringMeanShift"]
+__all__ = ["mean_shift_vector", "MeanShift", "AdaptiveMeanShift", "BlurringMeanShift"]

@@ -15,7 +15,15 @@ from matplotlib.image import AxesImage
 from msutils._validation import check_data, check_positive_int
 from msutils.plotting._meanshift import scatter_clusters
 
-__all__ = ["show_image", "show_side_by_side", "show_labels", "label_colors", "plot_rgb_cloud", "plot_region_ranges"]
+__all__ = [
+    "show_image",
+    "show_side_by_side",
+    "show_labels",
+    "label_colors",
+    "plot_rgb_cloud",
+    "plot_region_ranges",
+    "plot_cluster_views",
+]
 
 
 def _check_picture(image: Any, *, name: str = "image") -> np.ndarray:
@@ -99,7 +107,7 @@ def show_side_by_side(
     suptitle : str, optional
         Title of the whole figure.
     figsize : tuple of float, optional
-        Default: 4 inches wide per picture, at most 9, and 3.6 high.
+        Default: 4 inches wide per picture, at most 9 inches in all, and 3.6 high.
 
     Returns
     -------
@@ -204,6 +212,7 @@ def plot_rgb_cloud(
     seed: int = 0,
     size: float = 4,
     title: str = "Pixels in RGB space",
+    label_centers: Sequence[int] | None = None,
 ):
     """Scatter pixels as points in RGB space, each drawn in its own colour.
 
@@ -221,6 +230,9 @@ def plot_rgb_cloud(
     size : float, default=4
         Marker area of the pixels.
     title : str
+    label_centers : sequence of int, optional
+        Indices of centres to annotate with their cluster number (e.g. the
+        centres far from a palette); needs ``centers``.
 
     Returns
     -------
@@ -235,6 +247,9 @@ def plot_rgb_cloud(
     ...                           centers=[[10, 20, 30]], max_points=500)
     >>> len(pts.get_offsets()), ax.get_xlabel()
     (500, 'red')
+    >>> _ = plot_rgb_cloud(ax, [[0, 0, 0], [9, 9, 9]], centers=[[1, 2, 3], [200, 9, 9]], label_centers=[1])
+    >>> [t.get_text() for t in ax.texts]
+    ['1']
     >>> plt.close(fig)
     """
     pts = check_data(pixels, name="pixels", n_features=3)
@@ -243,6 +258,16 @@ def plot_rgb_cloud(
         keep = np.sort(np.random.default_rng(seed).choice(pts.shape[0], size=max_points, replace=False))
         pts = pts[keep]
     ctr = None if centers is None else check_data(centers, name="centers", n_features=3)
+    marked: list[int] = []
+    if label_centers is not None:
+        if ctr is None:
+            raise ValueError("label_centers needs centers: pass the cluster centres too.")
+        marked = [int(i) for i in np.asarray(label_centers, dtype=np.int64).ravel()]
+        bad = [i for i in marked if not 0 <= i < ctr.shape[0]]
+        if bad:
+            raise ValueError(
+                f"label_centers must index the {ctr.shape[0]} centres (0 to {ctr.shape[0] - 1}), got {bad}."
+            )
     artists = scatter_clusters(
         ax,
         pts,
@@ -256,6 +281,9 @@ def plot_rgb_cloud(
     )
     for setter in (ax.set_xlim, ax.set_ylim, ax.set_zlim):
         setter(0, 255)
+    for i in marked:
+        ax.text(*(ctr[i] + 12.0), str(i), fontsize=11, fontweight="bold", color="black",
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8, "linewidth": 0})
     return artists
 
 
@@ -312,3 +340,114 @@ def plot_region_ranges(
     ax.scatter(x, stats["median"], s=18, color="white", edgecolor="black", zorder=3, label="median")
     ax.set_xticks(x, [str(k) for k in labels])
     ax.set(title=title, xlabel="segment (sorted by median)", ylabel=ylabel)
+
+
+# Cluster colours for scatter plots: tab10 without its red (index 3, moved last), so that no cluster
+# looks like another of a similar hue at small k (orange next to red) and the centres, drawn white with
+# a black edge, stand out on every cluster.
+_VIEW_ORDER = (0, 1, 2, 4, 9, 6, 5, 8, 7, 3)
+
+
+def _view_colors(labels: np.ndarray) -> np.ndarray:
+    n = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 1
+    base = np.asarray(plt.get_cmap("tab10").colors)[list(_VIEW_ORDER)] if n <= 10 else label_colors(n)
+    grey = np.array([0.6, 0.6, 0.6])
+    return np.array([base[lab] if lab >= 0 else grey for lab in labels])
+
+
+def plot_cluster_views(
+    X: Any,
+    labelings: Sequence[Any],
+    *,
+    centers: Sequence[Any] | None = None,
+    titles: Sequence[str] | None = None,
+    axis_labels: Sequence[str] = ("$x_1$", "$x_2$", "$x_3$"),
+    size: float = 14,
+    row_height: float = 3.2,
+) -> tuple[Figure, np.ndarray]:
+    """Show 3-D points four ways: a 3-D scatter and its three 2-D projections.
+
+    One row per labelling: the 3-D view first, then the projections on
+    (x1, x2), (x1, x3) and (x2, x3), where groups that overlap in the 3-D
+    picture come apart.  Points take their cluster's colour (label -1, "no
+    cluster", is grey); centres are large white dots with a black edge.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 3)
+    labelings : sequence of (array-like of int of shape (n_samples,) or None)
+        One labelling per row; None draws every point in one colour.
+    centers : sequence of (array-like of shape (k, 3) or None), optional
+        Centres to draw on each row.
+    titles : sequence of str, optional
+        Title of each row (written above its 3-D view).
+    axis_labels : sequence of 3 str
+    size : float, default=14
+        Marker area of the points.
+    row_height : float, default=3.2
+        Height of one row, inches (the figure is 13 inches wide).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    axes : ndarray of Axes, shape (n_rows, 4)
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> X = np.random.default_rng(0).normal(size=(30, 3))
+    >>> fig, axes = plot_cluster_views(X, [np.arange(30) % 2], centers=[X[:2]], titles=["two"])
+    >>> axes.shape, axes[0, 0].name, axes[0, 1].get_xlabel(), axes[0, 3].get_ylabel()
+    ((1, 4), '3d', '$x_1$', '$x_3$')
+    >>> plt.close(fig)
+    """
+    pts = check_data(X, name="X", n_features=3)
+    rows = list(labelings)
+    if not rows:
+        raise ValueError("labelings is empty; expected at least one labelling (or None).")
+    ctrs = [None] * len(rows) if centers is None else list(centers)
+    names = [""] * len(rows) if titles is None else list(titles)
+    if len(ctrs) != len(rows) or len(names) != len(rows):
+        raise ValueError(
+            f"centers and titles must have one entry per labelling ({len(rows)}), got {len(ctrs)} and {len(names)}."
+        )
+    axis_labels = list(axis_labels)
+    if len(axis_labels) != 3:
+        raise ValueError(f"axis_labels must hold 3 labels, got {len(axis_labels)}.")
+    fig = plt.figure(figsize=(13, row_height * len(rows)))
+    grid = fig.add_gridspec(len(rows), 4, width_ratios=(1.6, 1, 1, 1))
+    axes = np.empty((len(rows), 4), dtype=object)
+    pairs = [(0, 1), (0, 2), (1, 2)]
+    for r, (lab, ctr, name) in enumerate(zip(rows, ctrs, names)):
+        if lab is None:
+            colors: Any = "C0"
+        else:
+            lab = np.asarray(lab)
+            if lab.shape != (pts.shape[0],) or lab.dtype.kind not in "iu":
+                raise ValueError(
+                    f"each labelling must be a 1-D array of {pts.shape[0]} integers, "
+                    f"got shape {lab.shape} and dtype {lab.dtype}."
+                )
+            colors = _view_colors(lab)
+        c = None if ctr is None else check_data(ctr, name="centers", n_features=3)
+        ax3 = fig.add_subplot(grid[r, 0], projection="3d")
+        # draw in the order given, so that the centres (drawn last) are never hidden behind points:
+        # with the default computed_zorder=True, mplot3d orders artists by depth and ignores zorder
+        ax3.computed_zorder = False
+        scatter_clusters(ax3, pts, color=colors, size=size, title=name, axis_labels=axis_labels)
+        if c is not None:
+            ax3.scatter(*c.T, s=150, color="white", edgecolor="black", linewidth=1.5, depthshade=False,
+                        label="cluster centres")
+        ax3.set_box_aspect(None, zoom=1.0)
+        axes[r, 0] = ax3
+        for j, (a, b) in enumerate(pairs, start=1):
+            ax = fig.add_subplot(grid[r, j])
+            scatter_clusters(ax, pts[:, [a, b]], color=colors, size=size,
+                             title=f"seen along {axis_labels[3 - a - b]}",
+                             axis_labels=(axis_labels[a], axis_labels[b]))
+            if c is not None:
+                ax.scatter(c[:, a], c[:, b], s=110, color="white", edgecolor="black", linewidth=1.5, zorder=3)
+            ax.set_aspect("equal", adjustable="datalim")
+            axes[r, j] = ax
+    fig.tight_layout()
+    return fig, axes

@@ -12,8 +12,9 @@ from msutils.meanshift import BlurringMeanShift, MeanShift
 from msutils.meanshift._blurring import blurring_step, step_entropy
 
 
-def reference_gbms(X, h, tol=1e-8, n_bins=10, max_iter=100):
+def reference_gbms(X, h, tol=1e-8, n_bins=None, max_iter=100):
     """Plain GBMS: full affinity matrix, the entropy rule; returns the final points and the step count."""
+    n_bins = int(np.ceil(0.9 * len(X))) if n_bins is None else n_bins
     Y = X.copy()
     H = []
     for it in range(1, max_iter + 1):
@@ -32,7 +33,7 @@ def reference_gbms(X, h, tol=1e-8, n_bins=10, max_iter=100):
 def test_matches_the_reference():
     X, _ = make_blobs(120, centers=3, cluster_std=0.8, random_state=0)
     gb = BlurringMeanShift(bandwidth=1.0, record_paths=True).fit(X)
-    Y, n_iter = reference_gbms(X, 1.0, n_bins=12)
+    Y, n_iter = reference_gbms(X, 1.0)
     assert gb.n_iter_ == n_iter
     final = np.array([p[-1] for p in gb.paths_])
     np.testing.assert_allclose(final, Y, rtol=0, atol=1e-10)

@@ -105,7 +105,7 @@ class BlurringMeanShift(ClusterMixin, BaseEstimator):
     tol : float, default=1e-8
         Stop when the step-length entropy changes by less than this.
     n_bins : int, default=None
-        Bins of the step-length histogram; None means ``max(10, ceil(0.1 *
+        Bins of the step-length histogram; None means ``max(1, ceil(0.9 *
         n_samples))``.
     max_iter : int, default=100
         Largest number of steps.
@@ -195,7 +195,7 @@ class BlurringMeanShift(ClusterMixin, BaseEstimator):
         X = check_data(X)
         n, d = X.shape
         max_iter = check_positive_int(self.max_iter, name="max_iter")
-        n_bins = max(10, math.ceil(0.1 * n)) if self.n_bins is None else check_positive_int(self.n_bins, name="n_bins")
+        n_bins = max(1, math.ceil(0.9 * n)) if self.n_bins is None else check_positive_int(self.n_bins, name="n_bins")
         tol = _check_positive_float(self.tol, "tol")
         merge = _check_positive_float(self.merge_radius, "merge_radius")
         if not isinstance(self.record_paths, (bool, np.bool_)):

@@ -12,6 +12,10 @@ points so that consecutive seeds share cached candidate blocks.  The step
 from a position is a deterministic function of that position, so it is
 memoised: a seed reaching a position another seed already stepped from
 (paths merge exactly, often, on integer data) follows the stored steps.
+When that earlier climb converged (by the threshold, not the iteration cap),
+its end is stored too, and a later climb reaching any of its positions takes
+the end directly -- the same end and iteration count it would reach step by
+step, provided it stays within ``max_iter``.
 """
 
 from __future__ import annotations
@@ -147,6 +151,8 @@ class Climber:
         self.max_iter, self.stop_thresh = max_iter, stop_thresh
         self.windows = Windows(X, w, h, kernel, slack=1e-12 * (h + scale) * math.sqrt(d))
         self.memo: dict[bytes, tuple[np.ndarray, float]] = {}
+        #: position -> (end, intensity, iterations left) of climbs that stepped from it and converged
+        self.outcome: dict[bytes, tuple[np.ndarray, float, int]] = {}
 
     def run(self, seeds: np.ndarray, *, record_paths: bool = False) -> ClimbResult:
         """Climb from every row of ``seeds``; see :func:`climb` for the result."""
@@ -159,12 +165,22 @@ class Climber:
         windows, memo = self.windows, self.memo
         max_iter, stop_thresh = self.max_iter, self.stop_thresh
 
+        outcome = self.outcome
         for i in np.lexsort(start.T[::-1]):
             m = start[i]
             trail = [m]
             completed = 0
+            ended = False  # True when the climb ends by the threshold test (its outcome can be reused)
             while True:
                 key = m.tobytes()
+                if not record_paths:
+                    known = outcome.get(key)
+                    if known is not None and completed + known[2] <= max_iter:
+                        # an earlier climb stepped from here and converged: same steps, same end
+                        centers[i], intensity[i] = known[0], known[1]
+                        completed += known[2]
+                        ended = True
+                        break
                 step = memo.get(key)
                 if step is None:
                     s = windows.sums(m)
@@ -178,13 +194,21 @@ class Climber:
                 trail.append(m)
                 if moved <= stop_thresh or completed == max_iter:
                     centers[i], intensity[i] = m, tot
+                    ended = moved <= stop_thresh
                     break
                 completed += 1
             n_iter[i] = completed
             if record_paths:
                 paths[i] = np.array(trail)
+            elif ended:
+                # the climb stepped from trail[0], ..., trail[-2] (trail[t] with t iterations
+                # completed; trail[-1] is its end, or a position whose outcome is already known)
+                end, tot_end = centers[i], intensity[i]
+                for t in range(len(trail) - 1):
+                    outcome[trail[t].tobytes()] = (end, tot_end, completed - t)
             if len(memo) > _MEMO_SIZE:
                 memo.clear()
+                outcome.clear()
         return ClimbResult(centers, intensity, n_iter, paths if record_paths else None)
 
     def run_all(self, starts: np.ndarray) -> ClimbResult:

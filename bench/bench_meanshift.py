@@ -5,10 +5,14 @@ and one fit cannot warm another's caches); the parent compares the results.
 The times are wall-clock seconds of ``fit`` alone (data loading and imports
 excluded), the best of a few repeats where a fit is cheap.
 
+A last section times ``assign_labels="basin"`` (every distinct point climbs)
+against the default nearest-centre labels on the two photos.
+
 Usage::
 
     .venv/bin/python bench/bench_meanshift.py            # full run -> bench/results.json
     .venv/bin/python bench/bench_meanshift.py --quick    # smoke run -> bench/out/results_quick.json
+    .venv/bin/python bench/bench_meanshift.py --basin-only   # basin labels only -> bench/results_basin.json
 
 See bench/README.md.
 """
@@ -77,8 +81,11 @@ def make_case(case: str, n: int | None) -> tuple[np.ndarray, dict]:
 def worker(spec: dict) -> dict:
     """Fit one implementation on one case; save centres and labels; report time and memory."""
     X, params = make_case(spec["case"], spec.get("n"))
-    if spec["impl"] == "msutils":
+    if spec["impl"] in ("msutils", "msutils-basin"):
         from msutils.meanshift import MeanShift
+
+        if spec["impl"] == "msutils-basin":
+            params = {**params, "assign_labels": "basin"}
     else:
         from sklearn.cluster import MeanShift
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -144,6 +151,29 @@ def compare(case: str, n: int | None, *, repeats: int, run_sklearn: bool, tmp: P
     return row
 
 
+def basin_cost(case: str, n: int | None, *, repeats: int, tmp: Path) -> dict:
+    """msutils with ``assign_labels="basin"`` against the default ``"nearest"``, on one case."""
+    near_file, basin_file = tmp / f"{case}-{n}-near.npz", tmp / f"{case}-{n}-basin.npz"
+    near = run_child(case, "msutils", n, repeats, near_file)
+    basin = run_child(case, "msutils-basin", n, repeats, basin_file)
+    a, b = np.load(near_file), np.load(basin_file)
+    return {
+        "case": case, "n": near["n_samples"], "n_distinct": near["n_distinct"],
+        "nearest_s": near["time_s"], "basin_s": basin["time_s"],
+        "ratio": basin["time_s"] / near["time_s"],
+        "basin_peak_rss_mb": basin["peak_rss_mb"],
+        "same_centres": bool(np.array_equal(a["centers"], b["centers"])),
+        "fraction_labels_differ": float(np.mean(a["labels"] != b["labels"])),
+    }
+
+
+def print_basin(row: dict) -> None:
+    print(f"basin labels on {row['case']} (n = {row['n']}, {row['n_distinct']} distinct): "
+          f"nearest {row['nearest_s']:.2f} s, basin {row['basin_s']:.2f} s ({row['ratio']:.0f} x); "
+          f"same centres: {row['same_centres']}; labels differ for "
+          f"{100 * row['fraction_labels_differ']:.1f} % of the points")
+
+
 def machine() -> dict:
     import scipy
     import sklearn
@@ -188,16 +218,31 @@ def print_table(rows: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--basin-only", action="store_true",
+                        help='only the cost of assign_labels="basin" -> bench/results_basin.json')
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(worker(json.loads(args.worker))))
         return
+    if args.basin_only:
+        result = {"machine": machine(), "quick": args.quick, "basin": []}
+        with tempfile.TemporaryDirectory() as tmp:
+            for case in ("china", "thermogram"):
+                row = basin_cost(case, 4 if args.quick else None, repeats=1, tmp=Path(tmp))
+                result["basin"].append(row)
+                print_basin(row)
+        result["machine"]["load_average_at_end"] = list(os.getloadavg())
+        out = HERE / "out" / "results_basin_quick.json" if args.quick else HERE / "results_basin.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n")
+        print(f"wrote {out.relative_to(HERE.parent)}")
+        return
 
     quick = args.quick
     out = HERE / "out" / "results_quick.json" if quick else HERE / "results.json"
     sizes = [1_000, 10_000] if quick else [1_000, 10_000, 100_000, 1_000_000]
-    result = {"machine": machine(), "quick": quick, "rows": [], "scaling": []}
+    result = {"machine": machine(), "quick": quick, "rows": [], "scaling": [], "basin": []}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         # 1. the article's image recipe on china.jpg and on the thermogram; 2. the article's 120 blobs
@@ -216,6 +261,11 @@ def main(argv: list[str] | None = None) -> None:
                 last = (n, row["sklearn_s"])
             result["scaling"].append(row)
             print_table([row])
+        # 4. the cost of basin labelling (every distinct point climbs) on the photos
+        for case in ("china", "thermogram"):
+            row = basin_cost(case, 4 if quick else None, repeats=1, tmp=tmp)
+            result["basin"].append(row)
+            print_basin(row)
     result["machine"]["load_average_at_end"] = list(os.getloadavg())
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")

@@ -161,3 +161,45 @@ def test_sample_weights_act_as_repeats():
 def test_bad_assign_labels(value):
     with pytest.raises(ValueError, match="assign_labels must be 'nearest' or 'basin'"):
         MeanShift(bandwidth=1.0, assign_labels=value).fit(np.zeros((3, 1)))
+
+
+@pytest.mark.parametrize("kernel", ["gaussian", "epanechnikov"])  # flat climbs always run one at a time
+def test_batched_climbs_match_one_at_a_time(kernel):
+    from msutils.kernels import get_kernel
+    from msutils.meanshift._climb import Climber
+
+    X, _ = make_moons(300, noise=0.06, random_state=0)
+    starts = np.random.default_rng(0).uniform([-1.2, -0.7], [2.2, 1.2], (200, 2))
+    kw = dict(kernel=get_kernel(kernel), max_iter=300, stop_thresh=2.5e-4, scale=3.0)
+    one = Climber(X, np.ones(len(X)), 0.25, **kw).run(starts)
+    batch = Climber(X, np.ones(len(X)), 0.25, **kw).run_all(starts)
+    np.testing.assert_allclose(batch.centers, one.centers, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(batch.intensity > 0, one.intensity > 0)
+    np.testing.assert_array_equal(batch.n_iter, one.n_iter)
+    if kernel == "epanechnikov":
+        assert np.any(one.intensity == 0)  # some starts have empty windows: that branch is tested
+
+
+@pytest.mark.parametrize("max_iter", [2, 5, 300])
+def test_known_outcomes_give_the_step_by_step_result(max_iter):
+    # integer data: paths merge exactly, so later climbs hit the stored outcomes of earlier ones
+    from msutils.kernels import get_kernel
+    from msutils.meanshift._climb import Climber
+
+    rng = np.random.default_rng(0)
+    X = np.concatenate([rng.integers(0, 12, (3000, 3)), rng.integers(20, 30, (2500, 3))]).astype(float)
+    d = np.unique(X, axis=0, return_counts=True)
+    kw = dict(kernel=get_kernel("flat"), max_iter=max_iter, stop_thresh=4e-3, scale=30.0)
+    first, second = X[::7], X[3::5]
+    shared = Climber(d[0], d[1].astype(float), 4.0, **kw)
+    shared.run(first)
+    hits_before = len(shared.outcome)
+    windows_before = len(shared.memo)
+    b = shared.run(second)
+    alone = Climber(d[0], d[1].astype(float), 4.0, **kw)
+    fresh = alone.run(second, record_paths=True)  # recording paths: no shortcut, every step taken
+    assert len(shared.memo) - windows_before < len(alone.memo)  # the shared climber reused earlier climbs
+    np.testing.assert_array_equal(b.centers, fresh.centers)
+    np.testing.assert_array_equal(b.intensity, fresh.intensity)
+    np.testing.assert_array_equal(b.n_iter, fresh.n_iter)
+    assert hits_before > 0

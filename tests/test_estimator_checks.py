@@ -1,4 +1,4 @@
-"""scikit-learn's estimator checks on msutils.MeanShift (every kernel) and msutils.AdaptiveMeanShift.
+"""scikit-learn's estimator checks on msutils.MeanShift (every kernel, both labelling rules), msutils.AdaptiveMeanShift and msutils.BlurringMeanShift.
 
 The checks come from :func:`sklearn.utils.estimator_checks.estimator_checks_generator`
 (what ``parametrize_with_checks`` uses), with two adjustments:
@@ -23,7 +23,7 @@ import os
 import pytest
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
-from msutils.meanshift import AdaptiveMeanShift, MeanShift
+from msutils.meanshift import AdaptiveMeanShift, BlurringMeanShift, MeanShift
 
 ESTIMATORS = [
     MeanShift(),
@@ -35,6 +35,8 @@ ESTIMATORS = [
     AdaptiveMeanShift(assign_labels="basin"),
     AdaptiveMeanShift(kernel="flat", n_neighbors=15, cluster_all=False),
     AdaptiveMeanShift(kernel="epanechnikov", n_neighbors=15, assign_labels="basin"),
+    BlurringMeanShift(),
+    BlurringMeanShift(bandwidth=0.5),
 ]
 
 # Every check applies and passes: no expected failures.
@@ -66,7 +68,7 @@ def _cases():
 
 
 def _case_id(obj):
-    if isinstance(obj, (MeanShift, AdaptiveMeanShift)):
+    if isinstance(obj, (MeanShift, AdaptiveMeanShift, BlurringMeanShift)):
         return repr(obj)
     return _check_name(obj)
 

@@ -32,6 +32,7 @@ _LAZY: dict[str, str] = {
     "silverman_bandwidth": "bandwidth",
     "mean_shift_vector": "meanshift",
     "MeanShift": "meanshift",
+    "BlurringMeanShift": "meanshift",
     "AdaptiveMeanShift": "meanshift",
     "grid_modes": "density",
     "knn_distances": "bandwidth",

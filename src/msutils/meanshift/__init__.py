@@ -18,7 +18,8 @@ reproduces :class:`sklearn.cluster.MeanShift` rule for rule.
 The engine lives in small private modules, one job each: ``_seeds`` (where
 the climbs start), ``_grid`` and ``_windows`` (which points fall in a window and
 their weighted mean), ``_climb`` (the memoised iteration), ``_merge`` (fusing
-converged centres and labelling) and ``_estimator`` (the public estimator).
+converged centres and labelling) and ``_estimator`` (the public estimator);
+``_blurring`` holds :class:`BlurringMeanShift`, where the data themselves move.
 
 Examples
 --------
@@ -29,7 +30,8 @@ Examples
 >>> ms.labels_
 array([1, 1, 1, 0, 0, 0])
 """
+from msutils.meanshift._blurring import BlurringMeanShift
 from msutils.meanshift._estimator import MeanShift, mean_shift_vector
 from msutils.meanshift._adaptive import AdaptiveMeanShift
 
-__all__ = ["mean_shift_vector", "MeanShift", "AdaptiveMeanShift"]
+__all__ = ["mean_shift_vector", "MeanShift", "AdaptiveMeanShift", "BlurringMeanShift"]

@@ -12,6 +12,10 @@ points so that consecutive seeds share cached candidate blocks.  The step
 from a position is a deterministic function of that position, so it is
 memoised: a seed reaching a position another seed already stepped from
 (paths merge exactly, often, on integer data) follows the stored steps.
+When that earlier climb converged (by the threshold, not the iteration cap),
+its end is stored too, and a later climb reaching any of its positions takes
+the end directly -- the same end and iteration count it would reach step by
+step, provided it stays within ``max_iter``.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from msutils.meanshift._windows import Windows
+from msutils.meanshift._windows import Windows, weighted_means
 from msutils.kernels import Kernel
 
 __all__ = ["ClimbResult", "Climber", "climb"]
@@ -147,6 +151,8 @@ class Climber:
         self.max_iter, self.stop_thresh = max_iter, stop_thresh
         self.windows = Windows(X, w, h, kernel, slack=1e-12 * (h + scale) * math.sqrt(d))
         self.memo: dict[bytes, tuple[np.ndarray, float]] = {}
+        #: position -> (end, intensity, iterations left) of climbs that stepped from it and converged
+        self.outcome: dict[bytes, tuple[np.ndarray, float, int]] = {}
 
     def run(self, seeds: np.ndarray, *, record_paths: bool = False) -> ClimbResult:
         """Climb from every row of ``seeds``; see :func:`climb` for the result."""
@@ -159,12 +165,22 @@ class Climber:
         windows, memo = self.windows, self.memo
         max_iter, stop_thresh = self.max_iter, self.stop_thresh
 
+        outcome = self.outcome
         for i in np.lexsort(start.T[::-1]):
             m = start[i]
             trail = [m]
             completed = 0
+            ended = False  # True when the climb ends by the threshold test (its outcome can be reused)
             while True:
                 key = m.tobytes()
+                if not record_paths:
+                    known = outcome.get(key)
+                    if known is not None and completed + known[2] <= max_iter:
+                        # an earlier climb stepped from here and converged: same steps, same end
+                        centers[i], intensity[i] = known[0], known[1]
+                        completed += known[2]
+                        ended = True
+                        break
                 step = memo.get(key)
                 if step is None:
                     s = windows.sums(m)
@@ -178,11 +194,53 @@ class Climber:
                 trail.append(m)
                 if moved <= stop_thresh or completed == max_iter:
                     centers[i], intensity[i] = m, tot
+                    ended = moved <= stop_thresh
                     break
                 completed += 1
             n_iter[i] = completed
             if record_paths:
                 paths[i] = np.array(trail)
+            elif ended:
+                # the climb stepped from trail[0], ..., trail[-2] (trail[t] with t iterations
+                # completed; trail[-1] is its end, or a position whose outcome is already known)
+                end, tot_end = centers[i], intensity[i]
+                for t in range(len(trail) - 1):
+                    outcome[trail[t].tobytes()] = (end, tot_end, completed - t)
             if len(memo) > _MEMO_SIZE:
                 memo.clear()
+                outcome.clear()
         return ClimbResult(centers, intensity, n_iter, paths if record_paths else None)
+
+    def run_all(self, starts: np.ndarray) -> ClimbResult:
+        """Climb from every row of ``starts``, all at once when every window spans all the data.
+
+        Same stopping rule and iteration count as :meth:`run`.  When the
+        windows are computed from all points (smooth kernels, or fewer than
+        a few thousand distinct points), every active climb steps together
+        with matrix products -- far faster than one climb at a time, and
+        equal to :meth:`run` up to rounding (the sums are taken in another
+        order).  Otherwise (compact kernels on large data, where the cached
+        blocks and the memo pay) this is :meth:`run`.
+        """
+        win = self.windows
+        if win.local or win.flat:
+            return self.run(starts)
+        d = win.d
+        X, w = np.ascontiguousarray(win.XW[:d].T), win.XW[d]
+        pos = np.array(starts, dtype=np.float64)
+        centers, n = pos.copy(), pos.shape[0]
+        intensity = np.zeros(n)
+        n_iter = np.zeros(n, dtype=np.intp)
+        active = np.arange(n)
+        while active.size:
+            P = pos[active]
+            means, tot = weighted_means(P, X, w, win.h, win.kernel)
+            empty = tot == 0  # no centre: the climb ends where it is, with zero intensity
+            moved = np.sqrt(((means - P) ** 2).sum(axis=1))
+            done = ~empty & ((moved <= self.stop_thresh) | (n_iter[active] == self.max_iter))
+            centers[active[done]], intensity[active[done]] = means[done], tot[done]
+            go = ~empty & ~done
+            pos[active[go]] = means[go]
+            n_iter[active[go]] += 1
+            active = active[go]
+        return ClimbResult(centers, intensity, n_iter, None)

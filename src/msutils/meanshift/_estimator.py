@@ -337,7 +337,11 @@ class MeanShift(ClusterMixin, BaseEstimator):
             )
         self.cluster_centers_ = merge_centers(centers, intensity, h)
         if assign_labels == "basin":
-            ulabels, ud2 = _basin_labels(climber, data.rows, self.cluster_centers_)
+            if seeds is X:  # the seeds were the distinct data points: their climbs are done
+                ends = np.where((res.intensity > 0)[:, None], res.centers, data.rows)
+                ulabels, ud2 = nearest_center(ends, self.cluster_centers_)
+            else:
+                ulabels, ud2 = _basin_labels(climber, data.rows, self.cluster_centers_)
             labels, d2 = ulabels[data.inverse], ud2[data.inverse]
             self._train = (data.rows[pos], data.weights[pos], kernel, max_iter, stop_thresh)
         else:
@@ -415,6 +419,6 @@ def _basin_labels(
     A climb whose window is empty (no centre reached) ends where it starts.
     Returns the labels and the squared distances from the climbs' ends to their centres.
     """
-    res = climber.run(points)
+    res = climber.run_all(points)
     ends = np.where((res.intensity > 0)[:, None], res.centers, points)
     return nearest_center(ends, centers)

@@ -13,6 +13,9 @@ stays short.
   :func:`label_colors`, :func:`plot_rgb_cloud`, :func:`plot_region_ranges`,
   :func:`plot_cluster_views` (3-D points with their 2-D projections);
 - comparisons and sweeps: :func:`plot_clustering_grid`, :func:`plot_curves`;
+- convergence: :func:`plot_rate_vs_bandwidth`, :func:`plot_step_ratios`,
+  :func:`plot_label_differences`, :func:`plot_basins`, :func:`compare_climbs_animation`,
+  :func:`plot_em_step`, :func:`plot_bound_slice`;
 - animations in static HTML: :func:`animation_html`;
 - interactive 3-D figures (Plotly, offline, with a static fallback picture):
   :func:`kde_surface_3d`, :func:`clusters_3d`, :func:`colour_cloud_3d`, which
@@ -23,6 +26,15 @@ from __future__ import annotations
 
 from msutils.plotting._animation import animation_html
 from msutils.plotting._compare import plot_clustering_grid, plot_curves
+from msutils.plotting._convergence import (
+    compare_climbs_animation,
+    plot_basins,
+    plot_bound_slice,
+    plot_em_step,
+    plot_label_differences,
+    plot_rate_vs_bandwidth,
+    plot_step_ratios,
+)
 from msutils.plotting._density import (
     bandwidth_sweep_animation,
     plot_kde_contour,
@@ -50,20 +62,27 @@ __all__ = [
     "climb_animation",
     "clusters_3d",
     "colour_cloud_3d",
+    "compare_climbs_animation",
     "kde_surface_3d",
     "label_colors",
+    "plot_basins",
+    "plot_bound_slice",
     "plot_cluster_views",
     "plot_clustering_grid",
     "plot_curves",
+    "plot_em_step",
     "plot_kde_contour",
     "plot_kde_surface",
     "plot_kernel_shapes",
     "plot_kernel_sum_1d",
+    "plot_label_differences",
     "plot_modes_vs_bandwidth",
     "plot_paths",
+    "plot_rate_vs_bandwidth",
     "plot_region_ranges",
     "plot_rgb_cloud",
     "plot_shift_norms",
+    "plot_step_ratios",
     "scatter_clusters",
     "show_image",
     "show_labels",

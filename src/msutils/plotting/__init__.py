@@ -53,7 +53,14 @@ from msutils.plotting._images import (
     show_labels,
     show_side_by_side,
 )
-from msutils.plotting._meanshift import climb_animation, plot_paths, plot_shift_norms, scatter_clusters
+from msutils.plotting._meanshift import (
+    climb_animation,
+    plot_mean_shift_step,
+    plot_paths,
+    plot_shadow_pair,
+    plot_shift_norms,
+    scatter_clusters,
+)
 
 __all__ = [
     "Figure3D",
@@ -76,11 +83,13 @@ __all__ = [
     "plot_kernel_shapes",
     "plot_kernel_sum_1d",
     "plot_label_differences",
+    "plot_mean_shift_step",
     "plot_modes_vs_bandwidth",
     "plot_paths",
     "plot_rate_vs_bandwidth",
     "plot_region_ranges",
     "plot_rgb_cloud",
+    "plot_shadow_pair",
     "plot_shift_norms",
     "plot_step_ratios",
     "scatter_clusters",
@@ -88,7 +97,3 @@ __all__ = [
     "show_labels",
     "show_side_by_side",
 ]
-
-from msutils.plotting._meanshift import plot_mean_shift_step, plot_shadow_pair  # noqa: E402
-
-__all__ += ["plot_mean_shift_step", "plot_shadow_pair"]

@@ -54,12 +54,12 @@ def _union(parent, a, b):
 
 
 @numba.njit(cache=True, nogil=True)
-def _close(mode_col, mode_off, scale, hs2, y0, x0, y1, x1):
+def _close(mode_col, q2, mode_off, scale, hs2, y0, x0, y1, x1):
     d2 = 0.0
     for c in range(mode_col.shape[0]):
-        t = mode_col[c, y0, x0] - mode_col[c, y1, x1]
+        t = float(mode_col[c, y0, x0]) - float(mode_col[c, y1, x1])
         d2 += t * t
-    if d2 >= 1.0:
+    if d2 >= q2:
         return False
     dy = (y0 + mode_off[0, y0, x0] / scale) - (y1 + mode_off[0, y1, x1] / scale)
     dx = (x0 + mode_off[1, y0, x0] / scale) - (x1 + mode_off[1, y1, x1] / scale)
@@ -67,22 +67,23 @@ def _close(mode_col, mode_off, scale, hs2, y0, x0, y1, x1):
 
 
 @numba.njit(cache=True, nogil=True)
-def _basins(mode_col, mode_off, scale, hs):
+def _basins(mode_col, grid, mode_off, scale, hs):
     """Pass 1: union of 8-neighbours with close modes; parent array of the pixels (flattened)."""
     _, height, width = mode_col.shape
+    q2 = grid * grid
     hs2 = hs * hs
     parent = np.arange(height * width).astype(np.int32)
     for y in range(height):
         for x in range(width):
             i = y * width + x
-            if x + 1 < width and _close(mode_col, mode_off, scale, hs2, y, x, y, x + 1):
+            if x + 1 < width and _close(mode_col, q2, mode_off, scale, hs2, y, x, y, x + 1):
                 _union(parent, i, i + 1)
             if y + 1 < height:
-                if _close(mode_col, mode_off, scale, hs2, y, x, y + 1, x):
+                if _close(mode_col, q2, mode_off, scale, hs2, y, x, y + 1, x):
                     _union(parent, i, i + width)
-                if x + 1 < width and _close(mode_col, mode_off, scale, hs2, y, x, y + 1, x + 1):
+                if x + 1 < width and _close(mode_col, q2, mode_off, scale, hs2, y, x, y + 1, x + 1):
                     _union(parent, i, i + width + 1)
-                if x > 0 and _close(mode_col, mode_off, scale, hs2, y, x, y + 1, x - 1):
+                if x > 0 and _close(mode_col, q2, mode_off, scale, hs2, y, x, y + 1, x - 1):
                     _union(parent, i, i + width - 1)
     for i in range(parent.size):
         parent[i] = _find(parent, i)
@@ -90,7 +91,7 @@ def _basins(mode_col, mode_off, scale, hs):
 
 
 @numba.njit(cache=True, nogil=True)
-def _join_basin_modes(parent, mode_col, mode_off, scale, hs):
+def _join_basin_modes(parent, mode_col, grid, mode_off, scale, hs):
     """Pass 2: union of basins whose mean modes are closer than the bandwidths (grid of cell ``hs``)."""
     n_ch, height, width = mode_col.shape
     n = height * width
@@ -149,7 +150,7 @@ def _join_basin_modes(parent, mode_col, mode_off, scale, hs):
                     for c in range(n_ch):
                         t = mean[b, 2 + c] - mean[o, 2 + c]
                         d2 += t * t
-                    if d2 >= 1.0:
+                    if d2 >= grid * grid:
                         continue
                     ds = (mean[b, 0] - mean[o, 0]) ** 2 + (mean[b, 1] - mean[o, 1]) ** 2
                     if ds < hs2:
@@ -163,10 +164,15 @@ def _join_basin_modes(parent, mode_col, mode_off, scale, hs):
     return cluster
 
 
-def fuse_basins(mode_col: np.ndarray, mode_off: np.ndarray, scale: float, hs: float) -> np.ndarray:
-    """Cluster index of every pixel (flat int32 array), as described in the module docstring."""
-    parent = _basins(mode_col, mode_off, float(scale), float(hs))
-    return _join_basin_modes(parent, mode_col, mode_off, float(scale), float(hs))
+def fuse_basins(mode_col: np.ndarray, grid: float, mode_off: np.ndarray, scale: float, hs: float) -> np.ndarray:
+    """Cluster index of every pixel (flat int32 array), as described in the module docstring.
+
+    ``mode_col`` holds the modes' range values (``grid`` units per
+    :math:`h_r`), ``mode_off`` their offsets from their pixels (``scale``
+    units per pixel).
+    """
+    parent = _basins(mode_col, float(grid), mode_off, float(scale), float(hs))
+    return _join_basin_modes(parent, mode_col, float(grid), mode_off, float(scale), float(hs))
 
 
 @numba.njit(cache=True, nogil=True)

@@ -16,10 +16,13 @@ from msutils.segmentation._limits import check_size
 from msutils.segmentation._progress import make_reporter
 from msutils.segmentation._prune import prune_small
 
-__all__ = ["mean_shift_filter", "segment"]
+__all__ = ["mean_shift_filter", "segment", "SPEEDUPS"]
+
+#: speed-up level -> its code in the compiled filter
+SPEEDUPS = {"none": 0, "medium": 1, "high": 2}
 
 #: bytes of working memory per pixel and channel, and per pixel (see _limits)
-_BYTES = (8, 13)
+_BYTES = (4, 13)
 
 
 def _check_kernel(kernel: Any) -> Kernel:
@@ -32,7 +35,7 @@ def _check_kernel(kernel: Any) -> Kernel:
     return k
 
 
-def _prepare(image, spatial_bandwidth, range_bandwidth, kernel, max_iter, tol, color_space, share_basins):
+def _prepare(image, spatial_bandwidth, range_bandwidth, kernel, max_iter, tol, color_space, speedup):
     arr = np.asarray(image)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"image must hold real numbers, got dtype {arr.dtype}.")
@@ -45,8 +48,8 @@ def _prepare(image, spatial_bandwidth, range_bandwidth, kernel, max_iter, tol, c
     k = _check_kernel(kernel)
     max_iter = check_positive_int(max_iter, name="max_iter")
     tol = check_bandwidth(tol, name="tol")
-    if not isinstance(share_basins, (bool, np.bool_)):
-        raise TypeError(f"share_basins must be True or False, got {share_basins!r}.")
+    if not isinstance(speedup, str) or speedup not in SPEEDUPS:
+        raise ValueError(f"speedup must be one of {tuple(SPEEDUPS)}, got {speedup!r}.")
     space = check_colour_space(color_space, arr.shape[2])
     height, width, n_ch = arr.shape
     check_size(height, width, _BYTES[0] * n_ch + _BYTES[1])
@@ -60,11 +63,11 @@ def _prepare(image, spatial_bandwidth, range_bandwidth, kernel, max_iter, tol, c
             f"image must hold RGB values in 0..255 for color_space='luv', got values from {arr.min():g} to "
             f"{arr.max():g}; rescale it or pass color_space='rgb'."
         )
-    planes = to_planes(arr, hr, space)
-    return planes, hs, hr, k, max_iter, tol, space
+    planes, scale = to_planes(arr, hr, space)
+    return planes, scale, hs, hr, k, max_iter, tol, space
 
 
-def _modes(planes, hs, kernel, max_iter, tol, share, progress):
+def _modes(planes, scale, hs, kernel, max_iter, tol, share, progress):
     """Run the compiled filter over all strips; returns the modes' range planes and offsets."""
     import numba
 
@@ -80,7 +83,7 @@ def _modes(planes, hs, kernel, max_iter, tol, share, progress):
     try:
         for s0 in range(0, strips, batch):
             s1 = min(strips, s0 + batch)
-            filter_strips(planes, float(hs), KERNEL_IDS[kernel.name], int(max_iter), float(tol) ** 2, bool(share),
+            filter_strips(planes, float(scale), float(hs), KERNEL_IDS[kernel.name], int(max_iter), float(tol) ** 2, int(share),
                           s0, s1, mode_col, mode_off, state)
             if report is not None:
                 report(min(total, s1 * STRIP_ROWS * width), total)
@@ -98,7 +101,7 @@ def mean_shift_filter(
     kernel: str = "flat",
     max_iter: int = 50,
     tol: float = 0.1,
-    share_basins: bool = True,
+    speedup: str = "high",
     progress: Any = None,
 ) -> np.ndarray:
     r"""Edge-preserving smoothing by mean shift in the joint spatial-range domain.
@@ -132,11 +135,15 @@ def mean_shift_filter(
     tol : float, default=0.1
         A pixel stops when its step is at most ``tol``, measured as
         :math:`\sqrt{(\Delta s / h_s)^2 + (\Delta r / h_r)^2}`.
-    share_basins : bool, default=True
-        Comaniciu and Meer's speed-up: pixels that a climb passes within
-        :math:`h_r / 2` (in range) take its mode without a climb of their own,
-        and a climb that reaches a pixel with a mode stops there.  False
-        climbs every pixel (exact, slower).
+    speedup : {"high", "medium", "none"}, default="high"
+        Basin sharing, after Comaniciu and Meer's EDISON code: with
+        ``"medium"`` (EDISON's medium level) the pixel under each point of a
+        climb's path takes the climb's mode if its colour is within
+        :math:`h_r / 2` of the path's, and a climb that reaches a pixel which
+        already has a mode stops and takes it; ``"high"`` also gives the mode
+        to every pixel within :math:`h_s / 2` and :math:`h_r / 2` of a point
+        of the path (start included); ``"none"`` climbs every pixel (exact,
+        slowest).
     progress : bool or callable, default=None
         True draws a tqdm bar on standard error; a callable is called as
         ``progress(n_done, n_pixels)`` after every batch of rows.
@@ -165,12 +172,12 @@ def mean_shift_filter(
     >>> bool(abs(smooth[:, :8].mean() - 50) < 2 and abs(smooth[:, 12:].mean() - 150) < 2)
     True
     """
-    planes, hs, hr, k, max_iter, tol, space = _prepare(
-        image, spatial_bandwidth, range_bandwidth, kernel, max_iter, tol, color_space, share_basins
+    planes, scale, hs, hr, k, max_iter, tol, space = _prepare(
+        image, spatial_bandwidth, range_bandwidth, kernel, max_iter, tol, color_space, speedup
     )
-    mode_col, _ = _modes(planes, hs, k, max_iter, tol, share_basins, progress)
+    mode_col, _ = _modes(planes, scale, hs, k, max_iter, tol, SPEEDUPS[speedup], progress)
     del planes
-    return planes_to_image(mode_col, hr, space)
+    return planes_to_image(mode_col, scale, hr, space)
 
 
 def segment(
@@ -183,7 +190,7 @@ def segment(
     kernel: str = "flat",
     max_iter: int = 50,
     tol: float = 0.1,
-    share_basins: bool = True,
+    speedup: str = "high",
     progress: Any = None,
 ) -> np.ndarray:
     """Segment a picture by mean shift in the joint spatial-range domain.
@@ -197,7 +204,7 @@ def segment(
     ----------
     image : array-like of shape (H, W, C) or (H, W)
         The picture.
-    spatial_bandwidth, range_bandwidth, color_space, kernel, max_iter, tol, share_basins, progress
+    spatial_bandwidth, range_bandwidth, color_space, kernel, max_iter, tol, speedup, progress
         As in :func:`mean_shift_filter`.
     min_region : int, default=20
         Regions with fewer pixels are merged into their most similar
@@ -220,13 +227,13 @@ def segment(
     [0, 1, 2]
     """
     min_region = check_positive_int(min_region, name="min_region")
-    planes, hs, hr, k, max_iter, tol, space = _prepare(
-        image, spatial_bandwidth, range_bandwidth, kernel, max_iter, tol, color_space, share_basins
+    planes, scale, hs, hr, k, max_iter, tol, space = _prepare(
+        image, spatial_bandwidth, range_bandwidth, kernel, max_iter, tol, color_space, speedup
     )
     height, width = planes.shape[1:]
-    mode_col, mode_off = _modes(planes, hs, k, max_iter, tol, share_basins, progress)
+    mode_col, mode_off = _modes(planes, scale, hs, k, max_iter, tol, SPEEDUPS[speedup], progress)
     del planes
-    cluster = fuse_basins(mode_col, mode_off, OFFSET_SCALE, hs)
+    cluster = fuse_basins(mode_col, scale, mode_off, OFFSET_SCALE, hs)
     del mode_off
     regions = connected_regions(cluster, height, width)
     del cluster

@@ -22,7 +22,7 @@ __all__ = ["COLOUR_SPACES", "to_planes", "planes_to_image"]
 
 #: accepted values of ``color_space``
 COLOUR_SPACES = ("luv", "rgb")
-_BLOCK_ROWS = 256
+_BLOCK_ROWS = 64
 #: bound on |L*|, |u*|, |v*| of sRGB colours (u* reaches 175.0 at pure red)
 LUV_BOUND = 180.0
 #: the finest and the coarsest grid: 2**MAX_GRID_BITS and 2**MIN_GRID_BITS units per h_r

@@ -29,6 +29,15 @@ import numpy as np
 __all__ = ["fuse_basins", "connected_regions", "first_seen_order"]
 
 
+@numba.njit(cache=True, nogil=True)
+def _identity(n):
+    """``arange(n)`` as int32, without an int64 temporary."""
+    out = np.empty(n, dtype=np.int32)
+    for i in range(n):
+        out[i] = i
+    return out
+
+
 @numba.njit(cache=True, nogil=True, inline="always")
 def _find(parent, i):
     root = i
@@ -72,7 +81,7 @@ def _basins(mode_col, grid, mode_off, scale, hs):
     _, height, width = mode_col.shape
     q2 = grid * grid
     hs2 = hs * hs
-    parent = np.arange(height * width).astype(np.int32)
+    parent = _identity(height * width)
     for y in range(height):
         for x in range(width):
             i = y * width + x
@@ -91,21 +100,33 @@ def _basins(mode_col, grid, mode_off, scale, hs):
 
 
 @numba.njit(cache=True, nogil=True)
-def _join_basin_modes(parent, mode_col, grid, mode_off, scale, hs):
-    """Pass 2: union of basins whose mean modes are closer than the bandwidths (grid of cell ``hs``)."""
-    n_ch, height, width = mode_col.shape
-    n = height * width
-    # dense ids of the basins
+def _dense_ids(parent):
+    """Replace every root index of a flattened parent array by 0, 1, ... (in order); return their number."""
+    n = parent.size
     ids = np.full(n, -1, dtype=np.int32)
     n_b = 0
     for i in range(n):
         if parent[i] == i:
             ids[i] = n_b
             n_b += 1
+    for i in range(n):
+        parent[i] = ids[parent[i]]
+    return n_b
+
+
+@numba.njit(cache=True, nogil=True)
+def _join_basin_modes(parent, mode_col, grid, mode_off, scale, hs):
+    """Pass 2: union of basins whose mean modes are closer than the bandwidths (grid of cell ``hs``).
+
+    Overwrites ``parent`` (the flattened pass-1 roots) with the cluster of every pixel.
+    """
+    n_ch, height, width = mode_col.shape
+    n = height * width
+    n_b = _dense_ids(parent)  # parent[i] is now the dense id of pixel i's basin
     count = np.zeros(n_b, dtype=np.float64)
     mean = np.zeros((n_b, n_ch + 2), dtype=np.float64)
     for i in range(n):
-        b = ids[parent[i]]
+        b = parent[i]
         y = i // width
         x = i - y * width
         count[b] += 1.0
@@ -130,7 +151,7 @@ def _join_basin_modes(parent, mode_col, grid, mode_off, scale, hs):
         start[cell[b] + 1] += 1
     for k in range(gh * gw):
         start[k + 1] += start[k]
-    bparent = np.arange(n_b).astype(np.int32)
+    bparent = _identity(n_b)
     hs2 = hs * hs
     for b in range(n_b):
         cy = cell[b] // gw
@@ -157,11 +178,10 @@ def _join_basin_modes(parent, mode_col, grid, mode_off, scale, hs):
                         _union(bparent, b, o)
     for b in range(n_b):
         bparent[b] = _find(bparent, b)
-    # cluster of every pixel: dense id of its basin's root basin
-    cluster = np.empty(n, dtype=np.int32)
+    # cluster of every pixel (in place): its basin's root basin
     for i in range(n):
-        cluster[i] = bparent[ids[parent[i]]]
-    return cluster
+        parent[i] = bparent[parent[i]]
+    return parent
 
 
 def fuse_basins(mode_col: np.ndarray, grid: float, mode_off: np.ndarray, scale: float, hs: float) -> np.ndarray:
@@ -177,7 +197,7 @@ def fuse_basins(mode_col: np.ndarray, grid: float, mode_off: np.ndarray, scale: 
 
 @numba.njit(cache=True, nogil=True)
 def _regions(cluster, height, width):
-    parent = np.arange(height * width).astype(np.int32)
+    parent = _identity(height * width)
     for y in range(height):
         for x in range(width):
             i = y * width + x
@@ -193,29 +213,41 @@ def _regions(cluster, height, width):
                     _union(parent, i, i + width - 1)
     for i in range(parent.size):
         parent[i] = _find(parent, i)
-    return first_seen_order(parent)
+    # number the roots in reading order, in place; ``cluster`` is no longer needed and holds the ranks
+    rank = cluster
+    rank[:] = -1
+    k = 0
+    for i in range(parent.size):
+        root = parent[i]  # parent[root] may be renumbered already, parent[i] (i >= root) not yet
+        if rank[root] < 0:
+            rank[root] = k
+            k += 1
+        parent[i] = rank[root]
+    return parent
 
 
 @numba.njit(cache=True, nogil=True)
 def first_seen_order(labels):
-    """Renumber a flat label array 0, 1, ... in order of first appearance (int32)."""
+    """Renumber a flat int32 label array 0, 1, ... in order of first appearance, in place; return it."""
     n = labels.size
     top = 0
     for i in range(n):
         if labels[i] > top:
             top = labels[i]
     rank = np.full(top + 1, -1, dtype=np.int32)
-    out = np.empty(n, dtype=np.int32)
     k = 0
     for i in range(n):
         lab = labels[i]
         if rank[lab] < 0:
             rank[lab] = k
             k += 1
-        out[i] = rank[lab]
-    return out
+        labels[i] = rank[lab]
+    return labels
 
 
 def connected_regions(cluster: np.ndarray, height: int, width: int) -> np.ndarray:
-    """The 8-connected parts of the clusters, numbered in reading order (flat int32)."""
+    """The 8-connected parts of the clusters, numbered in reading order (flat int32).
+
+    An int32 ``cluster`` array is used as scratch space (overwritten); other dtypes are copied.
+    """
     return _regions(np.ascontiguousarray(cluster, dtype=np.int32), int(height), int(width))

@@ -237,5 +237,5 @@ def segment(
     del mode_off
     regions = connected_regions(cluster, height, width)
     del cluster
-    labels = prune_small(regions, mode_col, min_region) if min_region > 1 else regions
+    labels = prune_small(regions, mode_col, min_region, copy=False) if min_region > 1 else regions
     return labels.reshape(height, width)

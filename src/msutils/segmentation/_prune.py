@@ -14,7 +14,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from msutils.segmentation._fusion import _find, _union, first_seen_order
+from msutils.segmentation._fusion import _find, _identity, _union, first_seen_order
 
 __all__ = ["prune_small"]
 
@@ -41,7 +41,7 @@ def _means(labels, values, n_regions):
 @numba.njit(cache=True, nogil=True)
 def _prune(labels, values, min_region):
     n_ch, height, width = values.shape
-    labels = first_seen_order(labels)
+    first_seen_order(labels)
     while True:
         n_regions = 0
         for i in range(labels.size):
@@ -80,16 +80,16 @@ def _prune(labels, values, min_region):
                         if size[s] < min_region and (d < best_d[s] or (d == best_d[s] and o < best[s])):
                             best_d[s] = d
                             best[s] = o
-        parent = np.arange(n_regions).astype(np.int32)
+        parent = _identity(n_regions)
         for r in range(n_regions):
             if best[r] >= 0:
                 _union(parent, r, best[r])
         for i in range(labels.size):
             labels[i] = _find(parent, labels[i])
-        labels = first_seen_order(labels)
+        first_seen_order(labels)
 
 
-def prune_small(labels: np.ndarray, values: np.ndarray, min_region: int) -> np.ndarray:
+def prune_small(labels: np.ndarray, values: np.ndarray, min_region: int, *, copy: bool = True) -> np.ndarray:
     """Merge regions smaller than ``min_region`` pixels, as in the module docstring.
 
     Parameters
@@ -99,6 +99,8 @@ def prune_small(labels: np.ndarray, values: np.ndarray, min_region: int) -> np.n
     values : ndarray of shape (C, H, W)
         The values whose region means are compared (the modes' range values).
     min_region : int
+    copy : bool, default=True
+        False reuses an int32 ``labels`` array (overwritten) to save memory.
 
     Returns
     -------
@@ -113,5 +115,7 @@ def prune_small(labels: np.ndarray, values: np.ndarray, min_region: int) -> np.n
     >>> prune_small(labels, values, 2).tolist()              # pixel 3 is closer to the 9s
     [0, 0, 0, 1, 1, 1, 1, 1]
     """
-    out = np.ascontiguousarray(labels, dtype=np.int32).copy()
+    out = np.ascontiguousarray(labels, dtype=np.int32)
+    if copy and out is labels:
+        out = out.copy()
     return _prune(out, values, int(min_region))

@@ -461,3 +461,26 @@ def test_region_stats_match_a_direct_computation():
         region_stats(labels, values[:, :-1])
     with pytest.raises(ValueError, match="mask has shape"):
         region_stats(labels, values, mask=mask[:-1])
+
+
+# --- filter beside a Gaussian blur ---------------------------------------------
+
+
+def test_matched_gaussian_blur_matches_the_rms_change_and_keeps_less_edge_contrast():
+    from scipy.ndimage import gaussian_filter
+
+    from msutils.segmentation import edge_contrast, matched_gaussian_blur
+
+    image, _ = _rectangles(noise=8, seed=9)
+    smooth = mean_shift_filter(image, spatial_bandwidth=4, range_bandwidth=14)
+    blurred, sigma = matched_gaussian_blur(image, smooth)
+    np.testing.assert_allclose(blurred, gaussian_filter(image, (sigma, sigma, 0), mode="reflect"))
+    rms = lambda a: np.sqrt(((a - image) ** 2).mean())  # noqa: E731
+    others = [gaussian_filter(image, (s, s, 0), mode="reflect") for s in (sigma - 0.25, sigma + 0.25)]
+    assert all(abs(rms(blurred) - rms(smooth)) <= abs(rms(o) - rms(smooth)) for o in others)
+    # the edge-preserving filter keeps the rectangles' edges, the blur of the same strength does not
+    assert edge_contrast(image, smooth) > edge_contrast(image, blurred) + 0.2
+    with pytest.raises(ValueError, match="same shape"):
+        matched_gaussian_blur(image, smooth[:-1])
+    with pytest.raises(ValueError, match="no edges"):
+        edge_contrast(np.zeros((5, 5)), np.zeros((5, 5)))

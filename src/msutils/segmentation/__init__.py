@@ -42,7 +42,9 @@ The joint-domain algorithm has three steps, each in a module of its own.
 Colour conversion lives in ``_colour`` (scikit-image's ``rgb2luv`` and
 ``luv2rgb``), the memory guard in ``_limits``, progress bars in
 ``_progress``, the colour-only route in ``_colours_only`` and per-region
-statistics (:func:`region_stats`) in ``_regions``.
+statistics (:func:`region_stats`) in ``_regions``, and the comparison of the
+filter with a Gaussian blur of the same strength
+(:func:`matched_gaussian_blur`, :func:`edge_contrast`) in ``_compare``.
 
 Regions are numbered 0, 1, ... in the order in which they first appear when
 the picture is read row by row.
@@ -58,7 +60,8 @@ Examples
 """
 
 from msutils.segmentation._colours_only import segment_colors
+from msutils.segmentation._compare import edge_contrast, matched_gaussian_blur
 from msutils.segmentation._joint import mean_shift_filter, segment
 from msutils.segmentation._regions import region_stats
 
-__all__ = ["mean_shift_filter", "segment", "segment_colors", "region_stats"]
+__all__ = ["mean_shift_filter", "segment", "segment_colors", "region_stats", "matched_gaussian_blur", "edge_contrast"]

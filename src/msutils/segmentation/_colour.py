@@ -112,7 +112,7 @@ def planes_to_image(planes: np.ndarray, scale: float, range_bandwidth: float, sp
     >>> rgb = np.array([[[200, 30, 30], [10, 160, 40]]], dtype=np.uint8)
     >>> planes, scale = to_planes(rgb, 16.0, "luv")
     >>> back = planes_to_image(planes, scale, 16.0, "luv")
-    >>> bool(np.abs(back - rgb).max() < 0.01)
+    >>> bool(np.abs(back - rgb).max() < 0.5)   # the grid step, 0.03 L*u*v* units, is below one 8-bit level
     True
     """
     n_ch, height, width = planes.shape

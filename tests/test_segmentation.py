@@ -410,6 +410,8 @@ def test_a_picture_too_large_for_memory_is_refused_with_a_way_out(monkeypatch):
     monkeypatch.setattr(_limits, "available_memory", lambda: 10_000)
     with pytest.raises(ValueError, match=r"image of 40 x 30 pixels .* more than the 10.0 kB available.*--max-side"):
         segment(np.zeros((30, 40, 3)), spatial_bandwidth=3, range_bandwidth=20)
+    with pytest.raises(ValueError, match=r"image of 40 x 30 pixels .*--max-side"):
+        segment_colors(np.zeros((30, 40, 3)), bandwidth=10)
 
 
 def test_luv_needs_rgb_values_and_three_or_one_channels():

@@ -8,8 +8,12 @@ import numpy as np
 
 from msutils._validation import check_bandwidth, check_positive_int, check_quantile
 from msutils.images import check_image, to_pixels
+from msutils.segmentation._limits import check_size
 
 __all__ = ["segment_colors"]
+
+#: rough working memory of colour mean shift per pixel (float64 pixels, their copies and labels)
+_BYTES_PER_PIXEL = 120
 
 
 def segment_colors(
@@ -50,6 +54,12 @@ def segment_colors(
         Each cluster's mode, in colour units; ``posterize(labels, centers)``
         paints the segmentation.
 
+    Raises
+    ------
+    ValueError
+        For bad arguments, and for a picture too large for the memory
+        available (the message names its size and the limit).
+
     Examples
     --------
     >>> import numpy as np
@@ -64,6 +74,9 @@ def segment_colors(
     from msutils.bandwidth import estimate_bandwidth
     from msutils.meanshift import MeanShift
 
+    arr = np.asarray(image)
+    if arr.ndim in (2, 3) and arr.size:
+        check_size(arr.shape[0], arr.shape[1], _BYTES_PER_PIXEL)
     arr = check_image(image)
     pixels = to_pixels(arr)
     if bandwidth is None:

@@ -17,7 +17,7 @@ steps.  The window is exact: on each image row within :math:`h_s` of
 :math:`y^s` the columns with :math:`(r - y_0)^2 + (c - y_1)^2 \le h_s^2` form
 one contiguous run, which is scanned.
 
-**Basin sharing** (``share=True``), the speed-up of Comaniciu and Meer's
+**Basin sharing** (``share >= 1``), the speed-up of Comaniciu and Meer's
 EDISON code (its "medium" level): after each step the pixel :math:`j` under
 the rounded position :math:`y^s` is looked at.  If its own range value is
 within :math:`h_r / 2` of :math:`y^r` (its position is within
@@ -25,10 +25,15 @@ within :math:`h_r / 2` of :math:`y^r` (its position is within
 :math:`h_s \ge \sqrt 2`), it is taken to lie in the same basin of attraction:
 if it has not been climbed yet it is marked and later receives this climb's
 mode without a climb of its own; if it already has a mode, this climb stops
-and takes that mode.  The image is cut into horizontal strips of
-``STRIP_ROWS`` rows and sharing stays inside a strip, so strips are
-independent: they run in parallel (``numba.prange``) and the result does not
-depend on the number of threads.
+and takes that mode.  Level 2 (``"high"``) also marks, once the climb has
+converged, every unclimbed pixel within :math:`h_s / 2` of the mode's
+position and :math:`h_r / 2` of its range value; such a pixel takes the
+mode's range value, and its own position stands for the spatial part of its
+convergence point (it is within :math:`h_s / 2` of the mode), so that the
+fusion step sees no spurious spatial jumps between neighbours.  The image is
+cut into horizontal strips of ``STRIP_ROWS`` rows and sharing stays inside a
+strip, so strips are independent: they run in parallel (``numba.prange``) and
+the result does not depend on the number of threads.
 
 After each step the mean's range value is rounded to the grid (an error of at
 most half a grid unit, :math:`h_r / 2^{12}` for L*u*v* at :math:`h_r = 16`),

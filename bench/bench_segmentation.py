@@ -42,6 +42,23 @@ HS, HR, MIN_REGION = 8, 16, 20
 # ----------------------------------------------------------------------------- pictures
 
 
+def scene() -> tuple[np.ndarray, np.ndarray]:
+    """A synthetic piecewise-smooth scene with known regions: (uint8 RGB picture, true labels), seeded."""
+    rng = np.random.default_rng(0)
+    h, w = 240, 320
+    yy, xx = np.mgrid[:h, :w].astype(float)
+    truth = np.zeros((h, w), dtype=np.int32)
+    truth[(yy - 80) ** 2 + (xx - 90) ** 2 < 55**2] = 1  # disc
+    truth[(yy > 130) & (yy < 220) & (xx > 40) & (xx < 150)] = 2  # rectangle
+    truth[((yy - 150) / 60) ** 2 + ((xx - 240) / 50) ** 2 < 1] = 3  # ellipse
+    truth[(yy > 20) & (yy < 110) & (xx > 190) & (xx - 190 < (110 - yy) * 1.2)] = 4  # triangle
+    base = np.array([[90, 140, 200], [200, 60, 50], [60, 160, 70], [220, 200, 60], [120, 60, 160]], dtype=float)
+    slope = rng.uniform(-0.25, 0.25, (5, 2, 3))  # a smooth colour gradient inside each region
+    image = base[truth] + slope[truth, 0] * (yy - h / 2)[..., None] + slope[truth, 1] * (xx - w / 2)[..., None]
+    image = np.clip(image + rng.normal(0, 6, image.shape), 0, 255)
+    return image.astype(np.uint8), truth
+
+
 def picture_path(case: str) -> Path:
     """Write the case's picture as a PNG in bench/out (once) and return its path."""
     OUT.mkdir(exist_ok=True)
@@ -50,6 +67,11 @@ def picture_path(case: str) -> Path:
         from PIL import Image
         from sklearn.datasets import load_sample_image
 
+        if case == "scene":
+            image, truth = scene()
+            np.save(OUT / "scene_truth.npy", truth)
+            Image.fromarray(image).save(path)
+            return path
         if case == "china12mp":
             img = Image.fromarray(load_sample_image("china.jpg")).resize((4000, 3000), Image.Resampling.BICUBIC)
         else:
@@ -188,6 +210,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small pictures, one repeat, results to bench/out/")
     parser.add_argument("--repeats", type=int, default=None, help="repeats per tool (default 3; 2 for 12 MP)")
+    parser.add_argument("--only", nargs="+", metavar="CASE",
+                        help="run these cases only and update their rows in the results file")
     parser.add_argument("--child", nargs=3, metavar=("TOOL", "PICTURE", "LABELS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -195,7 +219,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     if not EDISON_PYTHON.exists():
         sys.exit(f"EDISON's virtual environment is missing ({EDISON_PYTHON}); run `make bench` (see bench/README.md).")
-    cases = ["china", "flower"] if args.quick else ["china", "flower", "china12mp"]
+    cases = ["china", "flower", "scene"] if args.quick else ["china", "flower", "scene", "china12mp"]
+    if args.only:
+        cases = [c for c in cases if c in args.only]
     # compile msutils' numba code once (cached in __pycache__), so that no measured run includes compiling
     run_child("msutils", "china", OUT / "labels_warmup.npy")
     info = machine()
@@ -239,6 +265,9 @@ def main(argv: list[str] | None = None) -> None:
                 "edison_medium_vs_edison_none": agreement(labels["edison_medium"], labels["edison_none"]),
             })
             row["speedup_effect_on_modes"] = modes_effect(case)
+        if case == "scene":  # known regions: agreement with the truth
+            truth = np.load(OUT / "scene_truth.npy")
+            row["agreement_with_truth"] = {t: agreement(labels[t], truth) for t in labels}
         rows.append(row)
         print(json.dumps({k: v for k, v in row.items() if k not in ("agreement", "speedup_effect_on_modes")},
                          indent=None)[:400], flush=True)
@@ -246,6 +275,13 @@ def main(argv: list[str] | None = None) -> None:
     result = {"machine": info, "quick": args.quick, "parameters": {"hs": HS, "hr": HR, "min_region": MIN_REGION},
               "rows": rows}
     target = OUT / "results_segmentation_quick.json" if args.quick else HERE / "results_segmentation.json"
+    if args.only and target.exists():  # keep the other cases' rows (and the first run's machine record)
+        old = json.loads(target.read_text())
+        done = {r["case"] for r in rows}
+        rows_by_case = {r["case"]: r for r in old["rows"] if r["case"] not in done} | {r["case"]: r for r in rows}
+        order = ["china", "flower", "scene", "china12mp"]
+        result["rows"] = sorted(rows_by_case.values(), key=lambda r: order.index(r["case"]))
+        result["machine"]["updated_cases"] = sorted(done)
     target.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {target}")
     for row in rows:

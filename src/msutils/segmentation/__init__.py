@@ -27,10 +27,14 @@ The joint-domain algorithm has three steps, each in a module of its own.
    :math:`z_i` to a mode :math:`y_{i,c}`; the filtered pixel keeps its
    position and takes the mode's colour.  Edges stay sharp while texture and
    noise are smoothed away.  By default climbs share their basins of
-   attraction as in the authors' EDISON code: a pixel that a climb passes
-   within :math:`h_r / 2` takes that climb's mode, and a climb that reaches a
-   pixel which already has a mode stops (``share_basins=False`` climbs every
-   pixel).
+   attraction, after the authors' EDISON code: a pixel that a climb passes
+   within :math:`h_r / 2` takes that climb's mode, a climb that reaches a
+   pixel which already has a mode stops, and the pixels within
+   :math:`h_s / 2` and :math:`h_r / 2` of a converged mode take it
+   (``speedup="high"``; ``"medium"`` is EDISON's level, ``"none"`` climbs
+   every pixel).  The colours live on an integer grid, so every window sum is
+   exact and the result is the same on every machine and for any number of
+   threads.
 2. **Fusion** (``_fusion``).  The convergence points closer than :math:`h_s`
    in space and :math:`h_r` in range are grouped, which concatenates their
    basins of attraction (first between neighbouring pixels, then between the

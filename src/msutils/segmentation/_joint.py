@@ -140,10 +140,12 @@ def mean_shift_filter(
         ``"medium"`` (EDISON's medium level) the pixel under each point of a
         climb's path takes the climb's mode if its colour is within
         :math:`h_r / 2` of the path's, and a climb that reaches a pixel which
-        already has a mode stops and takes it; ``"high"`` also gives the mode
-        to every pixel within :math:`h_s / 2` and :math:`h_r / 2` of a point
-        of the path (start included); ``"none"`` climbs every pixel (exact,
-        slowest).
+        already has a mode stops and takes it; ``"high"`` (the default, fastest)
+        also gives the mode's colour to every pixel within :math:`h_s / 2`
+        and :math:`h_r / 2` of the converged mode; ``"none"`` climbs every
+        pixel (exact, slowest).  ``bench/results_segmentation.json`` holds the
+        measured effect (about 2 % of the modes of a photo move by more than
+        :math:`h_r / 2`).
     progress : bool or callable, default=None
         True draws a tqdm bar on standard error; a callable is called as
         ``progress(n_done, n_pixels)`` after every batch of rows.

@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-stamp
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYTHONHASHSEED := 0
 
-.PHONY: book test setup unit nbval nbval-portable browser lab bench bench-quick execute lock clean
+.PHONY: book test setup unit nbval nbval-portable browser lab bench bench-seg bench-quick execute lock clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); run: make PYTHON=python3.11 ..." % sys.version.split()[0])'
@@ -62,11 +62,30 @@ execute: $(STAMP)
 	  ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 "$$nb" || exit 1; \
 	done
 
-bench: $(STAMP)
-	$(BIN)/python bench/bench_meanshift.py
+# Benchmarks: the `bench` extra (OpenCV) on top of the lock, and EDISON (pymeanshift) in a venv of its own,
+# since it builds only against numpy < 2 (needs a C++ compiler).
+BENCH_STAMP := $(VENV)/.bench-stamp
+EDISON      := bench/.venv-edison
 
-bench-quick: $(STAMP)
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-build-isolation -e ".[bench]"
+	@touch $@
+
+$(EDISON)/bin/python:
+	$(PYTHON) -m venv $(EDISON)
+	$(EDISON)/bin/python -m pip install --quiet --disable-pip-version-check "numpy<2" pillow setuptools wheel
+	$(EDISON)/bin/python -m pip install --quiet --disable-pip-version-check --no-build-isolation pymeanshift
+
+bench: $(BENCH_STAMP) $(EDISON)/bin/python
+	$(BIN)/python bench/bench_meanshift.py
+	$(BIN)/python bench/bench_segmentation.py
+
+bench-seg: $(BENCH_STAMP) $(EDISON)/bin/python
+	$(BIN)/python bench/bench_segmentation.py
+
+bench-quick: $(BENCH_STAMP) $(EDISON)/bin/python
 	$(BIN)/python bench/bench_meanshift.py --quick
+	$(BIN)/python bench/bench_segmentation.py --quick
 
 # Re-pin every dependency (run after changing pyproject.toml's dependencies).
 lock: $(BIN)/python

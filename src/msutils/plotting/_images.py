@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import colorsys
 from typing import Any, Sequence
 
 import matplotlib.pyplot as plt
@@ -13,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 
 from msutils._validation import check_data, check_positive_int
-from msutils.plotting._meanshift import scatter_clusters
+from msutils.plotting._meanshift import label_colors, scatter_clusters
 
 __all__ = [
     "show_image",
@@ -133,31 +132,6 @@ def show_side_by_side(
         fig.suptitle(suptitle)
     fig.tight_layout()
     return fig, axes[0]
-
-
-def label_colors(n: int) -> np.ndarray:
-    """``n`` distinct colours for label maps, RGB in [0, 1].
-
-    Up to 10 labels: matplotlib's ``tab10``; up to 20: ``tab20``; beyond,
-    hues spaced by the golden ratio (so that consecutive labels, often
-    neighbours in the picture, differ strongly).
-
-    Examples
-    --------
-    >>> label_colors(3).shape
-    (3, 3)
-    >>> len({tuple(c) for c in label_colors(50).round(6)})
-    50
-    """
-    n = check_positive_int(n, name="n")
-    if n <= 10:
-        return np.asarray(plt.get_cmap("tab10").colors[:n])
-    if n <= 20:
-        return np.asarray(plt.get_cmap("tab20").colors[:n])
-    golden = (np.sqrt(5) - 1) / 2
-    return np.array(
-        [colorsys.hsv_to_rgb((k * golden) % 1.0, 0.55 + 0.45 * (k % 3) / 2, 0.95 - 0.3 * (k % 2)) for k in range(n)]
-    )
 
 
 def show_labels(ax: Axes, labels: Any, *, title: str = "Segments", colorbar: bool = True) -> AxesImage:

@@ -8,6 +8,7 @@ grid ``(xx, yy, zz)`` returned by :func:`msutils.density.kde_grid`.
 
 from __future__ import annotations
 
+import colorsys
 from typing import Any, Sequence
 
 import matplotlib.pyplot as plt
@@ -21,7 +22,7 @@ from matplotlib.transforms import blended_transform_factory
 from msutils._validation import check_bandwidth, check_data, check_positive_int
 from msutils.plotting._density import plot_kde_contour
 
-__all__ = ["plot_paths", "climb_animation", "plot_shift_norms", "scatter_clusters"]
+__all__ = ["plot_paths", "climb_animation", "plot_shift_norms", "scatter_clusters", "label_colors"]
 
 _THRESHOLD_GID = "msutils-stopping-threshold"
 #: A dark edge around light lines, so that they show on the yellow peaks of viridis too.
@@ -354,6 +355,31 @@ def plot_shift_norms(
     return lines
 
 
+def label_colors(n: int) -> np.ndarray:
+    """``n`` distinct colours for label maps, RGB in [0, 1].
+
+    Up to 10 labels: matplotlib's ``tab10``; up to 20: ``tab20``; beyond,
+    hues spaced by the golden ratio (so that consecutive labels, often
+    neighbours in the picture, differ strongly).
+
+    Examples
+    --------
+    >>> label_colors(3).shape
+    (3, 3)
+    >>> len({tuple(c) for c in label_colors(50).round(6)})
+    50
+    """
+    n = check_positive_int(n, name="n")
+    if n <= 10:
+        return np.asarray(plt.get_cmap("tab10").colors[:n])
+    if n <= 20:
+        return np.asarray(plt.get_cmap("tab20").colors[:n])
+    golden = (np.sqrt(5) - 1) / 2
+    return np.array(
+        [colorsys.hsv_to_rgb((k * golden) % 1.0, 0.55 + 0.45 * (k % 3) / 2, 0.95 - 0.3 * (k % 2)) for k in range(n)]
+    )
+
+
 def scatter_clusters(
     ax: Axes,
     X: np.ndarray,
@@ -429,8 +455,6 @@ def scatter_clusters(
                 f"labels must be a 1-D array of {X.shape[0]} integers (one per row of X), "
                 f"got shape {labels.shape} and dtype {labels.dtype}."
             )
-        from msutils.plotting._images import label_colors  # here: _images imports this module
-
         palette = label_colors(max(int(labels.max()) + 1, 1))
         colors = np.array([palette[lab] if lab >= 0 else (0.6, 0.6, 0.6) for lab in labels])
     else:

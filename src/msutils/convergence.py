@@ -209,14 +209,10 @@ def step_ratios(path: Any) -> np.ndarray:
 class RateSweep(NamedTuple):
     """Result of :func:`rate_vs_bandwidth`, one entry per bandwidth.
 
-    Attributes
-    ----------
-    bandwidths : ndarray
-    n_modes : ndarray of int
-        Number of clusters ``MeanShift(kernel="gaussian")`` finds.
-    rho_median, rho_max : ndarray
-        Median and largest predicted rate over the modes (refined to near
-        machine precision from the cluster centres).
+    Its fields: ``bandwidths``; ``n_modes``, the number of clusters
+    ``MeanShift(kernel="gaussian")`` finds; ``rho_median`` and ``rho_max``, the
+    median and largest predicted rate over the modes (refined to near machine
+    precision from the cluster centres).
     """
 
     bandwidths: np.ndarray

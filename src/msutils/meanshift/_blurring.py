@@ -125,7 +125,7 @@ class BlurringMeanShift(ClusterMixin, BaseEstimator):
         Number of steps taken.
     bandwidth_ : float
         The bandwidth used.
-    entropies_ : ndarray of shape (n_iter_,)
+    entropies_ : ndarray of shape (``n_iter_``,)
         The step-length entropy after every step.
     stop_reason_ : str
         Which rule stopped the iteration: ``"entropy"`` (the step-length

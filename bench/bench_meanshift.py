@@ -109,10 +109,14 @@ def worker(spec: dict) -> dict:
     }
 
 
-def run_child(case: str, impl: str, n: int | None, repeats: int, out: Path) -> dict:
+def run_child(case: str, impl: str, n: int | None, repeats: int, out: Path, threads: int | None = None) -> dict:
+    """Run :func:`worker` in a fresh process (``threads``: its NUMBA_NUM_THREADS, default all cores)."""
     spec = {"case": case, "impl": impl, "n": n, "repeats": repeats, "out": str(out)}
+    env = dict(os.environ)
+    if threads is not None:
+        env["NUMBA_NUM_THREADS"] = str(threads)
     proc = subprocess.run([sys.executable, __file__, "--worker", json.dumps(spec)],
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True, check=True, env=env)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -154,22 +158,33 @@ def compare(case: str, n: int | None, *, repeats: int, run_sklearn: bool, tmp: P
 def basin_cost(case: str, n: int | None, *, repeats: int, tmp: Path) -> dict:
     """msutils with ``assign_labels="basin"`` against the default ``"nearest"``, on one case."""
     near_file, basin_file = tmp / f"{case}-{n}-near.npz", tmp / f"{case}-{n}-basin.npz"
+    one_file = tmp / f"{case}-{n}-basin1.npz"
     near = run_child(case, "msutils", n, repeats, near_file)
     basin = run_child(case, "msutils-basin", n, repeats, basin_file)
-    a, b = np.load(near_file), np.load(basin_file)
+    basin1 = run_child(case, "msutils-basin", n, repeats, one_file, threads=1)
+    a, b, c = np.load(near_file), np.load(basin_file), np.load(one_file)
+    from msutils.meanshift._seeds import bin_seeds
+
+    X, params = make_case(case, n)
     return {
+        "n_seeds": int(len(bin_seeds(X, params["bandwidth"], 1, None))),
         "case": case, "n": near["n_samples"], "n_distinct": near["n_distinct"],
         "nearest_s": near["time_s"], "basin_s": basin["time_s"],
         "ratio": basin["time_s"] / near["time_s"],
+        "threads": os.cpu_count(),
+        "basin_1_thread_s": basin1["time_s"],
+        "ratio_1_thread": basin1["time_s"] / near["time_s"],
         "basin_peak_rss_mb": basin["peak_rss_mb"],
         "same_centres": bool(np.array_equal(a["centers"], b["centers"])),
+        "same_labels_1_thread": bool(np.array_equal(b["labels"], c["labels"])),
         "fraction_labels_differ": float(np.mean(a["labels"] != b["labels"])),
     }
 
 
 def print_basin(row: dict) -> None:
     print(f"basin labels on {row['case']} (n = {row['n']}, {row['n_distinct']} distinct): "
-          f"nearest {row['nearest_s']:.2f} s, basin {row['basin_s']:.2f} s ({row['ratio']:.0f} x); "
+          f"nearest {row['nearest_s']:.2f} s, basin {row['basin_s']:.2f} s ({row['ratio']:.0f} x; "
+          f"1 thread {row['basin_1_thread_s']:.2f} s, {row['ratio_1_thread']:.0f} x); "
           f"same centres: {row['same_centres']}; labels differ for "
           f"{100 * row['fraction_labels_differ']:.1f} % of the points")
 
@@ -229,7 +244,7 @@ def main(argv: list[str] | None = None) -> None:
         result = {"machine": machine(), "quick": args.quick, "basin": []}
         with tempfile.TemporaryDirectory() as tmp:
             for case in ("china", "thermogram"):
-                row = basin_cost(case, 4 if args.quick else None, repeats=1, tmp=Path(tmp))
+                row = basin_cost(case, 4 if args.quick else None, repeats=3, tmp=Path(tmp))
                 result["basin"].append(row)
                 print_basin(row)
         result["machine"]["load_average_at_end"] = list(os.getloadavg())
@@ -263,7 +278,7 @@ def main(argv: list[str] | None = None) -> None:
             print_table([row])
         # 4. the cost of basin labelling (every distinct point climbs) on the photos
         for case in ("china", "thermogram"):
-            row = basin_cost(case, 4 if quick else None, repeats=1, tmp=tmp)
+            row = basin_cost(case, 4 if quick else None, repeats=1 if quick else 3, tmp=tmp)
             result["basin"].append(row)
             print_basin(row)
     result["machine"]["load_average_at_end"] = list(os.getloadavg())

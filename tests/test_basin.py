@@ -163,7 +163,7 @@ def test_bad_assign_labels(value):
         MeanShift(bandwidth=1.0, assign_labels=value).fit(np.zeros((3, 1)))
 
 
-@pytest.mark.parametrize("kernel", ["gaussian", "epanechnikov"])  # flat climbs always run one at a time
+@pytest.mark.parametrize("kernel", ["gaussian", "epanechnikov"])  # flat: tests/test_flatclimb.py
 def test_batched_climbs_match_one_at_a_time(kernel):
     from msutils.kernels import get_kernel
     from msutils.meanshift._climb import Climber

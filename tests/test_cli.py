@@ -233,9 +233,19 @@ def test_a_bad_file_in_a_batch_is_reported_and_skipped(six_pictures, tmp_path, c
     assert len(captured.out.strip().splitlines()) == 2
 
 
+def test_batch_creates_the_output_folder(six_pictures, tmp_path, capsys):
+    new = tmp_path / "new" / "nested"
+    assert main(["segment", str(six_pictures[0]), "--out-dir", str(new), *_JOINT]) == 0
+    assert sorted(_written(new)) == ["pic0.png"]
+
+
 def test_batch_arguments_are_checked(six_pictures, tmp_path, capsys):
-    assert main(["segment", str(six_pictures[0]), "--out-dir", str(tmp_path / "nope")]) == 2
-    assert "argument --out-dir: the folder" in capsys.readouterr().err
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    assert main(["segment", str(six_pictures[0]), "--out-dir", str(a_file)]) == 2
+    assert "argument --out-dir: " in capsys.readouterr().err
+    assert main(["segment", str(six_pictures[0]), "--out-dir", str(a_file / "sub")]) == 2
+    assert "argument --out-dir: cannot create the folder" in capsys.readouterr().err
     twin = tmp_path / "pic0.png"
     twin.write_bytes(six_pictures[1].read_bytes())
     assert main(["segment", str(six_pictures[0]), str(twin), "--out-dir", str(tmp_path)]) == 2

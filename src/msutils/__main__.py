@@ -23,7 +23,7 @@ segments, else 16-bit).
 
 **Many pictures at once.**  With ``--out-dir DIR`` every argument is an input
 and ``DIR/<name>.png`` is written for each (``<name>`` is the input's file
-name without its extension).  The pictures are processed in parallel by
+name without its extension; ``DIR`` and its parents are created if missing).  The pictures are processed in parallel by
 joblib, ``--jobs N`` at a time (default 1); the same code runs on a Dask
 cluster through joblib's Dask backend with ``--dask-scheduler ADDRESS`` (the
 address of a running ``dask.distributed`` scheduler, e.g.
@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     seg.add_argument("paths", nargs="+", metavar="PATH",
                      help="INPUT OUTPUT, or with --out-dir any number of INPUTs (JPEG, PNG, TIFF, ...)")
     seg.add_argument("--out-dir", metavar="DIR",
-                     help="write DIR/<name>.png for every input (all PATHs are inputs)")
+                     help="write DIR/<name>.png for every input (all PATHs are inputs); DIR is created if needed")
     seg.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
                      help="with --out-dir: segment N pictures at a time (joblib; default 1)")
     seg.add_argument("--dask-scheduler", metavar="ADDRESS",
@@ -209,8 +209,8 @@ def _batch_job(source: str, target: str, settings: dict[str, Any], threads: int)
 def _run_batch(args: argparse.Namespace, parser: argparse.ArgumentParser, show: bool) -> int:
     from joblib import Parallel, delayed, parallel_config
 
-    if not os.path.isdir(args.out_dir):
-        parser.error(f"argument --out-dir: the folder {args.out_dir!r} does not exist")
+    if os.path.exists(args.out_dir) and not os.path.isdir(args.out_dir):
+        parser.error(f"argument --out-dir: {args.out_dir!r} exists and is not a folder")
     targets: dict[str, str] = {}
     for source in args.paths:
         target = os.path.join(args.out_dir, os.path.splitext(os.path.basename(source))[0] + ".png")
@@ -218,6 +218,10 @@ def _run_batch(args: argparse.Namespace, parser: argparse.ArgumentParser, show: 
             parser.error(f"argument PATH: {targets[target]!r} and {source!r} would both be written to {target!r}")
         targets[target] = source
     settings = _settings(args)
+    try:
+        os.makedirs(args.out_dir, exist_ok=True)  # a new folder (and its parents) is created
+    except OSError as exc:
+        parser.error(f"argument --out-dir: cannot create the folder {args.out_dir!r}: {exc.strerror}")
     threads = max(1, (os.cpu_count() or 1) // args.jobs)
     jobs = [delayed(_batch_job)(source, target, settings, threads) for target, source in targets.items()]
     failures = 0

@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from msutils.meanshift._flatclimb import MAX_FEATURES, FlatClimber
 from msutils.meanshift._windows import Windows, weighted_means
 from msutils.kernels import Kernel
 
@@ -149,7 +150,10 @@ class Climber:
     ) -> None:
         d = X.shape[1]
         self.max_iter, self.stop_thresh = max_iter, stop_thresh
-        self.windows = Windows(X, w, h, kernel, slack=1e-12 * (h + scale) * math.sqrt(d))
+        self.slack = 1e-12 * (h + scale) * math.sqrt(d)
+        self.windows = Windows(X, w, h, kernel, slack=self.slack)
+        self._X, self._w, self._scale = X, w, scale
+        self._flat: FlatClimber | None = None
         self.memo: dict[bytes, tuple[np.ndarray, float]] = {}
         #: position -> (end, intensity, iterations left) of climbs that stepped from it and converged
         self.outcome: dict[bytes, tuple[np.ndarray, float, int]] = {}
@@ -219,10 +223,21 @@ class Climber:
         a few thousand distinct points), every active climb steps together
         with matrix products -- far faster than one climb at a time, and
         equal to :meth:`run` up to rounding (the sums are taken in another
-        order).  Otherwise (compact kernels on large data, where the cached
-        blocks and the memo pay) this is :meth:`run`.
+        order).  For the flat kernel on large data with at most
+        :data:`~msutils.meanshift._flatclimb.MAX_FEATURES` features, the
+        climbs run compiled (:class:`~msutils.meanshift._flatclimb.FlatClimber`:
+        cell blocks and a memo of steps; the same steps as :meth:`run`,
+        bit-identical on integer-valued data).  Otherwise (other compact
+        kernels on large data, where the cached blocks and the memo pay)
+        this is :meth:`run`.
         """
         win = self.windows
+        if win.local and win.flat and win.d <= MAX_FEATURES and self._scale < 2.0**40 * win.h:
+            if self._flat is None:
+                self._flat = FlatClimber(
+                    self._X, self._w, win.h, max_iter=self.max_iter, stop_thresh=self.stop_thresh, slack=self.slack
+                )
+            return ClimbResult(*self._flat.run(starts), None)
         if win.local or win.flat:
             return self.run(starts)
         d = win.d

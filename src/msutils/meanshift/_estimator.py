@@ -164,9 +164,14 @@ class MeanShift(ClusterMixin, BaseEstimator):
           seeds were) and gets the label of the kept centre nearest to where
           its own climb ends -- the partition into basins of attraction of the
           modes.  Non-convex clusters (two moons) are labelled far better.
-          The extra climbs share the memoised steps and window blocks of the
-          seeds' climbs; with the default seeds (the data points) they cost
-          almost nothing.
+          With the default seeds (the data points) the seeds' climbs are
+          these climbs and cost nothing extra.  Otherwise the distinct points
+          climb: for the flat kernel on large data compiled, with a memo of
+          steps, on up to two threads (``NUMBA_NUM_THREADS``; the result does
+          not depend on it); for the other compact kernels on large data one
+          at a time, sharing window blocks and memoised steps; otherwise all
+          together by matrix products.  ``bench/results_basin.json`` has the
+          cost on a photograph's colours.
 
     Attributes
     ----------

@@ -23,8 +23,9 @@ segments, else 16-bit).
 
 **Many pictures at once.**  With ``--out-dir DIR`` every argument is an input
 and ``DIR/<name>.png`` is written for each (``<name>`` is the input's file
-name without its extension; ``DIR`` and its parents are created if missing).  The pictures are processed in parallel by
-joblib, ``--jobs N`` at a time (default 1); the same code runs on a Dask
+name without its extension; ``DIR`` and its parents are created if
+missing).  The pictures are processed in parallel by joblib, ``--jobs N``
+at a time (default 1); the same code runs on a Dask
 cluster through joblib's Dask backend with ``--dask-scheduler ADDRESS`` (the
 address of a running ``dask.distributed`` scheduler, e.g.
 ``tcp://10.0.0.5:8786``; needs the ``distributed`` package).  From Python,

@@ -86,69 +86,6 @@ def _ring(dist: float, edge0: float, width: float) -> int:
 
 
 @numba.njit(cache=True, nogil=True)
-def _ball_candidates(keys, stride, n_cells, lo, cell, dims, a, radius):  # pragma: no cover - compiled
-    """Positions (grid order) of the points whose grid cell meets the ball (as ``GridIndex.query``)."""
-    g = dims.shape[0]
-    r = radius * (1 + 1e-9) + 1e-9 * cell
-    lo_c = np.empty(g, dtype=np.int64)
-    hi_c = np.empty(g, dtype=np.int64)
-    for j in range(g):
-        x = a[dims[j]] - lo[j]
-        lo_c[j] = max(int(math.floor((x - r) / cell)), 0)
-        hi_c[j] = min(int(math.floor((x + r) / cell)), n_cells[j] - 1)
-        if lo_c[j] > hi_c[j]:
-            return np.zeros(0, dtype=np.int64)
-    # ranges of keys: every cell combination of the leading dimensions, the last one bounded
-    n_combo = 1
-    for j in range(g - 1):
-        n_combo *= hi_c[j] - lo_c[j] + 1
-    starts = np.empty(n_combo, dtype=np.int64)
-    ends = np.empty(n_combo, dtype=np.int64)
-    n_ranges = 0
-    total = 0
-    idx = lo_c[: g - 1].copy()
-    for _ in range(n_combo):
-        gap2 = 0.0
-        base = 0
-        for j in range(g - 1):
-            box_lo = lo[j] + idx[j] * cell
-            x = a[dims[j]]
-            gap = max(max(box_lo - x, x - (box_lo + cell)), 0.0)
-            gap = max(gap - 1e-9 * cell, 0.0)
-            gap2 += gap * gap
-            base += idx[j] * stride[j]
-        rho2 = r * r - gap2
-        if rho2 >= 0:
-            rho = math.sqrt(rho2) + 1e-9 * (r + cell)
-            x = a[dims[g - 1]] - lo[g - 1]
-            l0 = max(int(math.floor((x - rho) / cell)), 0)
-            l1 = min(int(math.floor((x + rho) / cell)), n_cells[g - 1] - 1)
-            if l0 <= l1:
-                s = np.searchsorted(keys, base + l0, side="left")
-                e = np.searchsorted(keys, base + l1, side="right")
-                if e > s:
-                    starts[n_ranges] = s
-                    ends[n_ranges] = e
-                    n_ranges += 1
-                    total += e - s
-        # next combination (odometer over the leading dimensions)
-        j = g - 2
-        while j >= 0:
-            idx[j] += 1
-            if idx[j] <= hi_c[j]:
-                break
-            idx[j] = lo_c[j]
-            j -= 1
-    out = np.empty(total, dtype=np.int64)
-    k = 0
-    for q in range(n_ranges):
-        for p in range(starts[q], ends[q]):
-            out[k] = p
-            k += 1
-    return out
-
-
-@numba.njit(cache=True, nogil=True)
 def _build_block(XW, pos, anchor, reach, edge0, width):  # pragma: no cover - compiled
     """Sort the candidates ``pos`` into rings around ``anchor``.
 
@@ -387,8 +324,7 @@ class FlatClimber:
                 self._cache.move_to_end(key)
                 return blk
         anchor = (np.array(key, dtype=np.float64) + 0.5) * self.delta
-        g = self.grid
-        pos = _ball_candidates(g.keys, g.stride, g.n_cells, g.lo, g.cell, g.dims, anchor, self.reach)
+        pos = self.grid.query(anchor, self.reach)
         band, starts, prefix = _build_block(self.XW, pos, anchor, self.reach, self.edge0, self.width)
         blk = (anchor, band, starts, prefix)
         with self._lock:

@@ -3,13 +3,17 @@
 Points are sorted by the cell they fall in, on a grid over (at most) the three
 coordinates with the largest spread.  A ball query returns, as one array of
 positions into that sorted order, every point whose cell meets the ball: a
-superset of the ball, found with a few vectorised ``searchsorted`` calls and no
-Python-level loops over points.  (A KD-tree returns Python lists, whose
-conversion costs far more than the query itself at mean shift window sizes.)
+superset of the ball, found by compiled code (numba) that walks the cells'
+rows and takes each row's points with two ``searchsorted`` calls.  (A KD-tree
+returns Python lists, whose conversion costs far more than the query itself at
+mean shift window sizes.)
 """
 
 from __future__ import annotations
 
+import math
+
+import numba
 import numpy as np
 
 __all__ = ["GridIndex"]
@@ -66,33 +70,69 @@ class GridIndex:
         Every point within ``radius`` of ``center`` is included (cells are
         widened by a relative 1e-9 against rounding); some farther ones are too.
         """
-        a = center[self.dims]
-        L = self.cell
-        r = radius * (1 + 1e-9) + 1e-9 * L
-        lo_c = np.maximum(np.floor((a - r - self.lo) / L), 0).astype(np.int64)
-        hi_c = np.minimum(np.floor((a + r - self.lo) / L), self.n_cells - 1).astype(np.int64)
-        if np.any(lo_c > hi_c):
+        a = np.ascontiguousarray(center[self.dims], dtype=np.float64)
+        return _ball_candidates(self.keys, self.stride, self.n_cells, self.lo, self.cell, a, float(radius))
+
+
+@numba.njit(cache=True, nogil=True)
+def _ball_candidates(keys, stride, n_cells, lo, cell, a, radius):  # pragma: no cover - compiled
+    """Positions (grid order) of the points whose cell meets the ball around ``a`` (grid coordinates).
+
+    The cells of every combination of the leading grid coordinates whose box
+    meets the ball are visited; the distance to that box bounds the range of
+    the last coordinate, a run of consecutive keys found by ``searchsorted``.
+    """
+    g = a.shape[0]
+    L = cell
+    r = radius * (1 + 1e-9) + 1e-9 * L
+    lo_c = np.empty(g, dtype=np.int64)
+    hi_c = np.empty(g, dtype=np.int64)
+    for j in range(g):
+        lo_c[j] = max(int(math.floor((a[j] - r - lo[j]) / L)), 0)
+        hi_c[j] = min(int(math.floor((a[j] + r - lo[j]) / L)), n_cells[j] - 1)
+        if lo_c[j] > hi_c[j]:
             return np.zeros(0, dtype=np.intp)
-        # all cell combinations in the leading dimensions ...
-        axes = [np.arange(lo_c[j], hi_c[j] + 1) for j in range(len(a) - 1)]
-        combos = np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="ij")], axis=1) if axes else np.zeros((1, 0), dtype=np.int64)
-        # ... pruned by their distance to the centre, which bounds the last dimension
-        box_lo = self.lo[:-1] + combos * L
-        gap = np.maximum(np.maximum(box_lo - a[:-1], a[:-1] - (box_lo + L)), 0.0)
-        gap = np.maximum(gap - 1e-9 * L, 0.0)
-        rho2 = r * r - np.einsum("ij,ij->i", gap, gap)
-        keep = rho2 >= 0
-        combos, rho = combos[keep], np.sqrt(rho2[keep]) + 1e-9 * (r + L)
-        last_lo = np.maximum(np.floor((a[-1] - rho - self.lo[-1]) / L), 0).astype(np.int64)
-        last_hi = np.minimum(np.floor((a[-1] + rho - self.lo[-1]) / L), self.n_cells[-1] - 1).astype(np.int64)
-        base = combos @ self.stride[:-1]
-        ok = last_lo <= last_hi
-        starts = np.searchsorted(self.keys, base[ok] + last_lo[ok], side="left")
-        ends = np.searchsorted(self.keys, base[ok] + last_hi[ok], side="right")
-        lengths = ends - starts
-        total = int(lengths.sum())
-        if total == 0:
-            return np.zeros(0, dtype=np.intp)
-        # expand the ranges [start, end) into one array of positions
-        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        return shift + np.arange(total)
+    n_combo = 1
+    for j in range(g - 1):
+        n_combo *= hi_c[j] - lo_c[j] + 1
+    starts = np.empty(n_combo, dtype=np.int64)
+    ends = np.empty(n_combo, dtype=np.int64)
+    n_ranges = 0
+    total = 0
+    idx = lo_c[: g - 1].copy()
+    for _ in range(n_combo):
+        gap2 = 0.0
+        base = 0
+        for j in range(g - 1):  # distance from the centre to this combination's box
+            box_lo = lo[j] + idx[j] * L
+            gap = max(max(box_lo - a[j], a[j] - (box_lo + L)), 0.0)
+            gap = max(gap - 1e-9 * L, 0.0)
+            gap2 += gap * gap
+            base += idx[j] * stride[j]
+        rho2 = r * r - gap2
+        if rho2 >= 0:
+            rho = math.sqrt(rho2) + 1e-9 * (r + L)
+            l0 = max(int(math.floor((a[g - 1] - rho - lo[g - 1]) / L)), 0)
+            l1 = min(int(math.floor((a[g - 1] + rho - lo[g - 1]) / L)), n_cells[g - 1] - 1)
+            if l0 <= l1:
+                s = np.searchsorted(keys, base + l0, side="left")
+                e = np.searchsorted(keys, base + l1, side="right")
+                if e > s:
+                    starts[n_ranges] = s
+                    ends[n_ranges] = e
+                    n_ranges += 1
+                    total += e - s
+        j = g - 2  # next combination (odometer, the last leading coordinate fastest)
+        while j >= 0:
+            idx[j] += 1
+            if idx[j] <= hi_c[j]:
+                break
+            idx[j] = lo_c[j]
+            j -= 1
+    out = np.empty(total, dtype=np.intp)
+    k = 0
+    for q in range(n_ranges):
+        for p in range(starts[q], ends[q]):
+            out[k] = p
+            k += 1
+    return out

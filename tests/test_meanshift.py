@@ -236,6 +236,19 @@ def test_grid_index_finds_every_point_in_the_ball():
             assert len(got) < 3000 or r > 1.5  # it is an index, not everything
 
 
+def test_grid_index_far_from_the_data_and_on_a_degenerate_grid():
+    # cell bounds far outside the grid used to overflow the integer conversion
+    X = np.random.default_rng(6).normal(size=(500, 3))
+    grid = GridIndex(X, cell=0.3)
+    for c in ([1e6, 0, 0], [-1e6, 0, 0], [0, 0, 1e300], [0, -1e300, 0]):
+        assert grid.query(np.array(c, dtype=float), 1.0).size == 0
+    assert grid.query(np.zeros(3), 1e6).size == 500  # a ball holding everything
+    ones = np.ones((10, 1))  # zero spread: the cell is the smallest normal float
+    flat = GridIndex(ones, cell=0.0)
+    assert sorted(flat.query(np.array([1.0]), 1e-12).tolist()) == list(range(10))
+    assert flat.query(np.array([1.5]), 1e-12).size == 0
+
+
 def test_unique_rows_merges_signed_zeros_and_keeps_first_seen_order():
     X = np.array([[3.0, -0.0], [1.0, 2.0], [3.0, 0.0], [1.0, 2.0]])
     u = unique_rows(X, np.array([1.0, 2.0, 3.0, 4.0]))

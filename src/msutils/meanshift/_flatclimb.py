@@ -77,7 +77,7 @@ LANES = 2
 @numba.njit(cache=True, nogil=True, inline="always")
 def _ring(dist: float, edge0: float, width: float) -> int:
     """Ring of a point at distance ``dist`` from the anchor: 0 (inside), 1..N_RINGS, N_RINGS + 1."""
-    t = math.floor((dist - edge0) / width)
+    t = np.floor((dist - edge0) / width)
     if t < -1.0:
         t = -1.0
     elif t > N_RINGS:

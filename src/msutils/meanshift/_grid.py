@@ -88,10 +88,14 @@ def _ball_candidates(keys, stride, n_cells, lo, cell, a, radius):  # pragma: no 
     lo_c = np.empty(g, dtype=np.int64)
     hi_c = np.empty(g, dtype=np.int64)
     for j in range(g):
-        lo_c[j] = max(int(math.floor((a[j] - r - lo[j]) / L)), 0)
-        hi_c[j] = min(int(math.floor((a[j] + r - lo[j]) / L)), n_cells[j] - 1)
-        if lo_c[j] > hi_c[j]:
+        # cell bounds in floating point (np.floor: math.floor gives an int64 in numba), tested
+        # and clipped to the grid before the conversion, which would overflow far outside it
+        lo_f = np.floor((a[j] - r - lo[j]) / L)
+        hi_f = np.floor((a[j] + r - lo[j]) / L)
+        if lo_f > n_cells[j] - 1 or hi_f < 0:
             return np.zeros(0, dtype=np.intp)
+        lo_c[j] = int(max(lo_f, 0.0))
+        hi_c[j] = int(min(hi_f, n_cells[j] - 1.0))
     n_combo = 1
     for j in range(g - 1):
         n_combo *= hi_c[j] - lo_c[j] + 1
@@ -112,9 +116,11 @@ def _ball_candidates(keys, stride, n_cells, lo, cell, a, radius):  # pragma: no 
         rho2 = r * r - gap2
         if rho2 >= 0:
             rho = math.sqrt(rho2) + 1e-9 * (r + L)
-            l0 = max(int(math.floor((a[g - 1] - rho - lo[g - 1]) / L)), 0)
-            l1 = min(int(math.floor((a[g - 1] + rho - lo[g - 1]) / L)), n_cells[g - 1] - 1)
-            if l0 <= l1:
+            l0_f = np.floor((a[g - 1] - rho - lo[g - 1]) / L)
+            l1_f = np.floor((a[g - 1] + rho - lo[g - 1]) / L)
+            if l0_f <= n_cells[g - 1] - 1 and l1_f >= 0:
+                l0 = int(max(l0_f, 0.0))
+                l1 = int(min(l1_f, n_cells[g - 1] - 1.0))
                 s = np.searchsorted(keys, base + l0, side="left")
                 e = np.searchsorted(keys, base + l1, side="right")
                 if e > s:
